@@ -1,0 +1,66 @@
+import { TableSpec } from "./types";
+
+/** Config namespace: the project name in Pulumi.yaml. */
+export const PROJECT = "multicloud-dr";
+
+/** Seoul, where the service lives (seed 000). */
+export const DEFAULT_PRIMARY_REGION = "ap-northeast-2";
+/** Tokyo, the warm standby (seed 000). */
+export const DEFAULT_STANDBY_REGION = "ap-northeast-1";
+export const DEFAULT_PRIMARY_CIDR = "10.10.0.0/16";
+export const DEFAULT_STANDBY_CIDR = "10.20.0.0/16";
+
+/**
+ * Zones per region, pinned rather than looked up: a lookup's order can change when AWS adds a
+ * zone, and a changed zone replaces subnets and everything inside them. Tokyo has no 1b for
+ * accounts created after 2012, hence 1a/1c/1d.
+ */
+export const DEFAULT_AVAILABILITY_ZONES: Readonly<Record<string, string[]>> = {
+    "ap-northeast-1": ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"],
+    "ap-northeast-2": ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"],
+    "ap-northeast-3": ["ap-northeast-3a", "ap-northeast-3b", "ap-northeast-3c"],
+    "ap-southeast-1": ["ap-southeast-1a", "ap-southeast-1b", "ap-southeast-1c"],
+    "us-east-1": ["us-east-1a", "us-east-1b", "us-east-1c"],
+    "us-west-2": ["us-west-2a", "us-west-2b", "us-west-2c"],
+};
+
+export const DEFAULT_REPOSITORY_PREFIX = "portforge";
+export const DEFAULT_KUBERNETES_VERSION = "1.33";
+/** Seed 000: 2 x t3.large per cluster, Tokyo scaled to 4 on failover. */
+export const DEFAULT_NODE_INSTANCE_TYPE = "t3.large";
+export const DEFAULT_PRIMARY_NODE_COUNT = 2;
+export const DEFAULT_STANDBY_NODE_COUNT = 2;
+export const DEFAULT_FAILOVER_NODE_COUNT = 4;
+export const DEFAULT_MAX_NODE_COUNT = 6;
+export const MAX_NODE_COUNT_LIMIT = 100;
+
+/** Seed 000: db.t3.micro, Multi-AZ in Seoul, Single-AZ replica in Tokyo, 7 days of backups. */
+export const DEFAULT_DB_INSTANCE_CLASS = "db.t3.micro";
+/** 8.4 is the MySQL LTS line; 8.0 left RDS standard support in 2026 and would bill Extended Support. */
+export const DEFAULT_DB_ENGINE_VERSION = "8.4";
+export const DEFAULT_DB_STORAGE_GB = 20;
+export const DEFAULT_DB_MAX_STORAGE_GB = 100;
+export const DEFAULT_DB_BACKUP_RETENTION_DAYS = 7;
+/** RDS allows 35 days of automated backups at most. */
+export const MAX_DB_BACKUP_RETENTION_DAYS = 35;
+export const DEFAULT_DB_NAME = "portforge";
+export const DEFAULT_DB_USERNAME = "portforge_admin";
+
+/** Seed 000's two chat tables; the seed gives team_chats_ddb's key, chat_rooms_ddb's is assumed. */
+export const DEFAULT_TABLES: readonly TableSpec[] = [
+    { name: "team_chats_ddb", hashKey: "project_id", hashKeyType: "N", rangeKey: "timestamp", rangeKeyType: "S" },
+    { name: "chat_rooms_ddb", hashKey: "room_id", hashKeyType: "S" },
+];
+export const DEFAULT_BUCKETS: readonly string[] = ["portforge-team", "portforge-log", "portforge-front"];
+export const DEFAULT_NONCURRENT_VERSION_RETENTION_DAYS = 90;
+/** Seed 000's five PortForge services, one ECR repository each. */
+export const DEFAULT_SERVICES: readonly string[] = ["ai", "auth", "project", "support", "team"];
+
+export const DEFAULT_DNS_RECORD_NAME = "app";
+export const DEFAULT_HEALTH_CHECK_PATH = "/health";
+/** Seed 000: three consecutive failures. */
+export const DEFAULT_HEALTH_CHECK_FAILURE_THRESHOLD = 3;
+export const DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS = 30;
+/** Route 53 failover records should not be cached longer than a minute. */
+export const MAX_DNS_TTL_SECONDS = 60;
+export const DEFAULT_DNS_TTL_SECONDS = 60;

@@ -1,0 +1,332 @@
+import { cidrsOverlap, mustParseCidr } from "../lib/cidr";
+import { MAX_ZONES } from "../lib/subnetLayout";
+import * as check from "./checks";
+import * as d from "./defaults";
+import { ConfigProblem, ConfigReader } from "./reader";
+import {
+    AlertProtocol, AlertSubscription, DatabaseConfig, DnsConfig, DrConfig, KeyType, KubernetesConfig,
+    NatMode, SiteConfig, Strategy, STRATEGIES, TableSpec,
+} from "./types";
+
+/** Thrown when the stack configuration is invalid; lists every problem at once. */
+export class ConfigError extends Error {
+    constructor(readonly problems: readonly ConfigProblem[]) {
+        super(
+            `Invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}); ` +
+                "nothing was declared:\n" +
+                problems.map(p => `  - ${d.PROJECT}:${p.key} ${p.message}`).join("\n"),
+        );
+        this.name = "ConfigError";
+    }
+}
+
+/** Strategies that keep a standby in a second AWS region. */
+export function hasAwsStandby(strategy: Strategy): boolean {
+    return strategy === "warm-standby";
+}
+
+/** Every key this program reads; anything else in the project namespace is reported as a typo. */
+export const KNOWN_KEYS: readonly string[] = [
+    "strategy", "failover", "emergency", "protectData", "repositoryPrefix",
+    "primaryRegion", "standbyRegion", "primaryCidr", "standbyCidr",
+    "primaryAvailabilityZones", "standbyAvailabilityZones", "primaryNatGateways", "standbyNatGateways",
+    "interfaceEndpoints",
+    "kubernetesVersion", "nodeInstanceType", "primaryNodeCount", "standbyNodeCount", "failoverNodeCount",
+    "maxNodeCount", "clusterPublicAccessCidrs", "clusterAdminArns",
+    "dbInstanceClass", "standbyDbInstanceClass", "dbEngineVersion", "dbAllocatedStorageGb",
+    "dbMaxAllocatedStorageGb", "dbBackupRetentionDays", "dbName", "dbUsername",
+    "tables", "buckets", "bucketReplicationTimeControl", "noncurrentVersionRetentionDays",
+    "services", "immutableImageTags",
+    "domainName", "hostedZoneId", "dnsRecordName", "primaryOrigin", "standbyOrigin",
+    "healthCheckPath", "healthCheckPort", "healthCheckProtocol", "healthCheckIntervalSeconds",
+    "healthCheckFailureThreshold", "dnsTtlSeconds", "alertSubscriptions", "tags",
+];
+
+const NAT_MODES: readonly NatMode[] = ["per-az", "single"];
+const KEY_TYPES: readonly KeyType[] = ["S", "N", "B"];
+const ALERT_PROTOCOLS: readonly AlertProtocol[] = ["email", "https", "sms"];
+
+/**
+ * Turns raw stack config (keys without the `multicloud-dr:` namespace, values as strings) into
+ * a typed {@link DrConfig}. Pure: declares nothing. Throws {@link ConfigError} naming every bad
+ * key when anything is wrong.
+ */
+export function parseConfig(values: Readonly<Record<string, string>>): DrConfig {
+    const r = new ConfigReader(values);
+
+    const strategyRaw = r.optionalString("strategy");
+    let strategy: Strategy | undefined;
+    if (strategyRaw === undefined) {
+        r.report("strategy", `is required: choose a strategy, one of ${STRATEGIES.join(", ")}`);
+    } else if (!(STRATEGIES as readonly string[]).includes(strategyRaw)) {
+        r.report("strategy", `"${strategyRaw}" is not a known strategy; choose one of ${STRATEGIES.join(", ")}`);
+    } else {
+        strategy = strategyRaw as Strategy;
+    }
+    const withStandby = strategy === undefined || hasAwsStandby(strategy);
+
+    const failover = r.boolean("failover", false);
+    const emergency = r.boolean("emergency", false);
+    if (failover && strategy !== undefined && !hasAwsStandby(strategy)) {
+        r.report("failover", `is true, but strategy ${strategy} has no AWS standby to fail over to` +
+            (strategy === "pilot-light" ? "; use emergency instead" : ""));
+    }
+    if (emergency && strategy !== undefined && strategy !== "pilot-light") {
+        r.report("emergency", `is true, but only the pilot-light strategy has an emergency site; use failover on ${strategy}`);
+    }
+
+    const primary = readSite(r, "primary", d.DEFAULT_PRIMARY_REGION, d.DEFAULT_PRIMARY_CIDR, "per-az");
+    const standby = readSite(r, "standby", d.DEFAULT_STANDBY_REGION, d.DEFAULT_STANDBY_CIDR, "single");
+    if (withStandby) {
+        checkSitesApart(r, primary, standby);
+    }
+
+    const config: DrConfig = {
+        strategy: strategy ?? "warm-standby",
+        failover,
+        emergency,
+        protectData: r.boolean("protectData", true),
+        repositoryPrefix: r.string("repositoryPrefix", d.DEFAULT_REPOSITORY_PREFIX, value =>
+            /^[a-z][a-z0-9-]{1,19}$/.test(value) ? undefined : `"${value}" must be 2-20 lower-case letters, digits or hyphens, starting with a letter`),
+        primary,
+        standby: withStandby ? standby : undefined,
+        interfaceEndpoints: r.stringList("interfaceEndpoints", [], value =>
+            /^[a-z0-9.-]+$/.test(value) ? undefined : `"${value}" is not a VPC endpoint service short name such as ecr.api`),
+        kubernetes: readKubernetes(r),
+        database: readDatabase(r),
+        tables: readTables(r),
+        buckets: r.stringList("buckets", d.DEFAULT_BUCKETS, check.bucketPrefix),
+        bucketReplicationTimeControl: r.boolean("bucketReplicationTimeControl", true),
+        noncurrentVersionRetentionDays: r.integer("noncurrentVersionRetentionDays", d.DEFAULT_NONCURRENT_VERSION_RETENTION_DAYS, 1, 3650),
+        services: r.stringList("services", d.DEFAULT_SERVICES, check.dnsLabel),
+        immutableImageTags: r.boolean("immutableImageTags", false),
+        dns: readDns(r, strategy),
+        alertSubscriptions: readAlertSubscriptions(r),
+        tags: readTags(r),
+    };
+
+    r.reportUnreadKeys(KNOWN_KEYS);
+    if (r.problems.length > 0) {
+        throw new ConfigError(r.problems);
+    }
+    return config;
+}
+
+function readSite(r: ConfigReader, role: "primary" | "standby", region: string, cidr: string, natMode: NatMode): SiteConfig {
+    const regionKey = `${role}Region`;
+    const zonesKey = `${role}AvailabilityZones`;
+    const siteRegion = r.string(regionKey, region, check.awsRegion);
+    const defaultZones = d.DEFAULT_AVAILABILITY_ZONES[siteRegion];
+    if (!defaultZones && !r.has(zonesKey)) {
+        r.report(zonesKey, `is required: no default zones are known for ${siteRegion}; list 2-${MAX_ZONES} of them`);
+    }
+    const zones = r.stringList(zonesKey, defaultZones ?? [], zone =>
+        zone.startsWith(siteRegion) && /^[a-z]$/.test(zone.slice(siteRegion.length))
+            ? undefined
+            : `"${zone}" is not a zone of ${regionKey} ${siteRegion}`);
+    if (r.has(zonesKey) && (zones.length < 2 || zones.length > MAX_ZONES)) {
+        r.report(zonesKey, `lists ${zones.length} zones; the network spans 2-${MAX_ZONES}`);
+    }
+    return {
+        region: siteRegion,
+        cidr: r.string(`${role}Cidr`, cidr, check.vpcCidrBlock),
+        availabilityZones: zones,
+        natMode: r.oneOf(`${role}NatGateways`, NAT_MODES, natMode),
+    };
+}
+
+function checkSitesApart(r: ConfigReader, primary: SiteConfig, standby: SiteConfig): void {
+    if (primary.region === standby.region) {
+        r.report("standbyRegion", `is ${standby.region}, the same region as primaryRegion; a standby must survive the primary region's loss`);
+    }
+    const bothValid = check.vpcCidrBlock(primary.cidr) === undefined && check.vpcCidrBlock(standby.cidr) === undefined;
+    if (bothValid && cidrsOverlap(mustParseCidr(primary.cidr), mustParseCidr(standby.cidr))) {
+        r.report("standbyCidr", `${standby.cidr} overlaps primaryCidr ${primary.cidr}; the networks must not overlap so they can be peered and routed`);
+    }
+}
+
+function readKubernetes(r: ConfigReader): KubernetesConfig {
+    const limit = d.MAX_NODE_COUNT_LIMIT;
+    const primaryNodeCount = r.integer("primaryNodeCount", d.DEFAULT_PRIMARY_NODE_COUNT, 1, limit);
+    const standbyNodeCount = r.integer("standbyNodeCount", d.DEFAULT_STANDBY_NODE_COUNT, 1, limit);
+    const failoverNodeCount = r.integer("failoverNodeCount", d.DEFAULT_FAILOVER_NODE_COUNT, 1, limit);
+    const maxNodeCount = r.integer("maxNodeCount", d.DEFAULT_MAX_NODE_COUNT, 1, limit);
+    if (failoverNodeCount < standbyNodeCount) {
+        r.report("failoverNodeCount", `${failoverNodeCount} is below standbyNodeCount ${standbyNodeCount}; failover would shrink the standby`);
+    }
+    const largest = Math.max(primaryNodeCount, standbyNodeCount, failoverNodeCount);
+    if (maxNodeCount < largest) {
+        r.report("maxNodeCount", `${maxNodeCount} is below the largest node count in use (${largest})`);
+    }
+    return {
+        version: r.string("kubernetesVersion", d.DEFAULT_KUBERNETES_VERSION, value =>
+            /^1\.\d{2}$/.test(value) ? undefined : `"${value}" is not a Kubernetes minor version like 1.33`),
+        instanceType: r.string("nodeInstanceType", d.DEFAULT_NODE_INSTANCE_TYPE, value =>
+            /^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(value) ? undefined : `"${value}" is not an EC2 instance type like t3.large`),
+        primaryNodeCount,
+        standbyNodeCount,
+        failoverNodeCount,
+        maxNodeCount,
+        publicAccessCidrs: r.stringList("clusterPublicAccessCidrs", [], check.nonWorldCidr),
+        adminPrincipalArns: r.stringList("clusterAdminArns", [], check.iamPrincipalArn),
+    };
+}
+
+function readDatabase(r: ConfigReader): DatabaseConfig {
+    const instanceClass = r.string("dbInstanceClass", d.DEFAULT_DB_INSTANCE_CLASS, dbClass);
+    const allocatedStorageGb = r.integer("dbAllocatedStorageGb", d.DEFAULT_DB_STORAGE_GB, 20, 65536);
+    const maxAllocatedStorageGb = r.integer("dbMaxAllocatedStorageGb", d.DEFAULT_DB_MAX_STORAGE_GB, 20, 65536);
+    if (maxAllocatedStorageGb < allocatedStorageGb) {
+        r.report("dbMaxAllocatedStorageGb", `${maxAllocatedStorageGb} is below dbAllocatedStorageGb ${allocatedStorageGb}`);
+    }
+    return {
+        instanceClass,
+        standbyInstanceClass: r.string("standbyDbInstanceClass", instanceClass, dbClass),
+        engineVersion: r.string("dbEngineVersion", d.DEFAULT_DB_ENGINE_VERSION, value =>
+            /^8\.\d+(\.\d+)?$/.test(value) ? undefined : `"${value}" is not a MySQL 8 engine version like 8.0 or 8.0.40`),
+        allocatedStorageGb,
+        maxAllocatedStorageGb,
+        // Below 7 days the seed's recovery story (and a cross-region replica's source) breaks.
+        backupRetentionDays: r.integer("dbBackupRetentionDays", d.DEFAULT_DB_BACKUP_RETENTION_DAYS, 7, d.MAX_DB_BACKUP_RETENTION_DAYS),
+        databaseName: r.string("dbName", d.DEFAULT_DB_NAME, check.mysqlIdentifier),
+        username: r.string("dbUsername", d.DEFAULT_DB_USERNAME, check.mysqlIdentifier),
+    };
+}
+
+function dbClass(value: string): string | undefined {
+    return /^db\.[a-z0-9]+\.[a-z0-9]+$/.test(value) ? undefined : `"${value}" is not an RDS instance class like db.t3.micro`;
+}
+
+function readTables(r: ConfigReader): TableSpec[] {
+    const parsed = r.structured("tables");
+    if (parsed === undefined) {
+        return [...d.DEFAULT_TABLES];
+    }
+    if (!Array.isArray(parsed) || parsed.length === 0) {
+        r.report("tables", "must be a non-empty list of {name, hashKey, hashKeyType, rangeKey?, rangeKeyType?}");
+        return [...d.DEFAULT_TABLES];
+    }
+    const problems: string[] = [];
+    const tables = parsed.map((item: unknown, index): TableSpec | undefined => {
+        const entry = (typeof item === "object" && item !== null ? item : {}) as Record<string, unknown>;
+        const at = `item ${index}`;
+        const name = stringField(entry, "name", at, problems, check.dynamoName);
+        const hashKey = stringField(entry, "hashKey", at, problems, check.dynamoName);
+        const hashKeyType = keyType(entry.hashKeyType ?? "S", `${at}.hashKeyType`, problems);
+        const rangeKey = entry.rangeKey === undefined ? undefined : stringField(entry, "rangeKey", at, problems, check.dynamoName);
+        const rangeKeyType = rangeKey === undefined ? undefined : keyType(entry.rangeKeyType ?? "S", `${at}.rangeKeyType`, problems);
+        return name && hashKey && hashKeyType ? { name, hashKey, hashKeyType, rangeKey, rangeKeyType } : undefined;
+    });
+    const names = tables.map(t => t?.name).filter((n): n is string => n !== undefined);
+    const duplicates = names.filter((n, i) => names.indexOf(n) !== i);
+    if (duplicates.length > 0) {
+        problems.push(`names ${[...new Set(duplicates)].join(", ")} more than once`);
+    }
+    if (problems.length > 0) {
+        problems.forEach(p => r.report("tables", p));
+        return [...d.DEFAULT_TABLES];
+    }
+    return tables as TableSpec[];
+}
+
+function stringField(entry: Record<string, unknown>, field: string, at: string, problems: string[], valueCheck: (v: string) => string | undefined): string | undefined {
+    const value = entry[field];
+    if (typeof value !== "string") {
+        problems.push(`${at}.${field} is required and must be a string`);
+        return undefined;
+    }
+    const problem = valueCheck(value);
+    if (problem) {
+        problems.push(`${at}.${field}: ${problem}`);
+        return undefined;
+    }
+    return value;
+}
+
+function keyType(value: unknown, at: string, problems: string[]): KeyType | undefined {
+    if (typeof value === "string" && (KEY_TYPES as readonly string[]).includes(value)) {
+        return value as KeyType;
+    }
+    problems.push(`${at} ${JSON.stringify(value)} is not one of ${KEY_TYPES.join(", ")}`);
+    return undefined;
+}
+
+function readDns(r: ConfigReader, strategy: Strategy | undefined): DnsConfig | undefined {
+    const domainName = r.optionalString("domainName", check.hostname);
+    const hostedZoneId = r.optionalString("hostedZoneId", value =>
+        /^Z[A-Z0-9]{4,31}$/.test(value) ? undefined : `"${value}" is not a Route 53 hosted zone id like Z0123456789ABC`);
+    const recordName = r.string("dnsRecordName", d.DEFAULT_DNS_RECORD_NAME, check.dnsLabel);
+    const primaryOrigin = r.optionalString("primaryOrigin", check.hostname);
+    const standbyOrigin = r.optionalString("standbyOrigin", check.hostname);
+    const settings = {
+        healthCheckPath: r.string("healthCheckPath", d.DEFAULT_HEALTH_CHECK_PATH, value =>
+            /^\/[\w\-./?=&%]*$/.test(value) ? undefined : `"${value}" is not a URL path starting with /`),
+        healthCheckPort: r.integer("healthCheckPort", 443, 1, 65535),
+        healthCheckProtocol: r.oneOf("healthCheckProtocol", ["HTTP", "HTTPS"] as const, "HTTPS"),
+        healthCheckIntervalSeconds: Number(r.oneOf("healthCheckIntervalSeconds", ["10", "30"] as const, "30")) as 10 | 30,
+        healthCheckFailureThreshold: r.integer("healthCheckFailureThreshold", d.DEFAULT_HEALTH_CHECK_FAILURE_THRESHOLD, 1, 10),
+        ttlSeconds: r.integer("dnsTtlSeconds", d.DEFAULT_DNS_TTL_SECONDS, 1, d.MAX_DNS_TTL_SECONDS),
+    };
+    const needsStandbyOrigin = strategy !== undefined && hasAwsStandby(strategy);
+    if (domainName === undefined) {
+        if (needsStandbyOrigin && !r.has("domainName")) {
+            r.report("domainName", `is required for ${strategy}: Route 53 failover needs the public name users reach`);
+        }
+        return undefined;
+    }
+    if (primaryOrigin === undefined && !r.has("primaryOrigin")) {
+        r.report("primaryOrigin", "is required with domainName: the host name of the primary site's load balancer");
+    }
+    if (needsStandbyOrigin && standbyOrigin === undefined && !r.has("standbyOrigin")) {
+        r.report("standbyOrigin", `is required for ${strategy}: the host name of the standby site's load balancer`);
+    }
+    if (primaryOrigin === undefined) {
+        return undefined;
+    }
+    return { domainName, hostedZoneId, recordName, primaryOrigin, standbyOrigin: needsStandbyOrigin ? standbyOrigin : undefined, ...settings };
+}
+
+function readAlertSubscriptions(r: ConfigReader): AlertSubscription[] {
+    const parsed = r.structured("alertSubscriptions");
+    if (parsed === undefined) {
+        return [];
+    }
+    if (!Array.isArray(parsed)) {
+        r.report("alertSubscriptions", "must be a list of {protocol, endpoint}");
+        return [];
+    }
+    let ok = true;
+    parsed.forEach((item: unknown, index) => {
+        const entry = (typeof item === "object" && item !== null ? item : {}) as Record<string, unknown>;
+        if (!(ALERT_PROTOCOLS as readonly unknown[]).includes(entry.protocol)) {
+            r.report("alertSubscriptions", `item ${index}.protocol ${JSON.stringify(entry.protocol)} is not one of ${ALERT_PROTOCOLS.join(", ")}`);
+            ok = false;
+        }
+        if (typeof entry.endpoint !== "string" || entry.endpoint.trim() === "") {
+            r.report("alertSubscriptions", `item ${index}.endpoint is required`);
+            ok = false;
+        } else if (entry.protocol === "https" && !entry.endpoint.startsWith("https://")) {
+            r.report("alertSubscriptions", `item ${index}.endpoint must be an https:// URL`);
+            ok = false;
+        }
+    });
+    return ok ? (parsed as AlertSubscription[]) : [];
+}
+
+function readTags(r: ConfigReader): Record<string, string> {
+    const parsed = r.structured("tags");
+    if (parsed === undefined) {
+        return {};
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+        r.report("tags", "must be a map of tag names to strings");
+        return {};
+    }
+    const entries = Object.entries(parsed as Record<string, unknown>);
+    const bad = entries.filter(([k, v]) => typeof v !== "string" || k.length > 128 || (v as string).length > 256 || k.startsWith("aws:"));
+    if (bad.length > 0) {
+        r.report("tags", `${bad.map(([k]) => k).join(", ")}: tag values must be strings, keys at most 128 characters, values at most 256, and keys may not start with aws:`);
+        return {};
+    }
+    return Object.fromEntries(entries) as Record<string, string>;
+}

@@ -1,0 +1,117 @@
+/** How the service survives the loss of its primary region. */
+export type Strategy = "warm-standby" | "pilot-light";
+
+/** Every strategy the program can build, in the order the README lists them. */
+export const STRATEGIES: readonly Strategy[] = ["warm-standby", "pilot-light"];
+
+/** One NAT gateway per availability zone (survives a zone loss) or one for the whole VPC (cheaper). */
+export type NatMode = "per-az" | "single";
+
+/** Protocols an alert subscription may use; SMS and email need no AWS-side endpoint. */
+export type AlertProtocol = "email" | "https" | "sms";
+
+/** A DynamoDB key attribute type: string, number or binary. */
+export type KeyType = "S" | "N" | "B";
+
+/** A DynamoDB table the service uses, by its key schema. */
+export interface TableSpec {
+    /** Logical table name; the physical name gets a stack-unique suffix. */
+    readonly name: string;
+    readonly hashKey: string;
+    readonly hashKeyType: KeyType;
+    readonly rangeKey?: string;
+    readonly rangeKeyType?: KeyType;
+}
+
+/** Somewhere the alarm topic sends notices. */
+export interface AlertSubscription {
+    readonly protocol: AlertProtocol;
+    readonly endpoint: string;
+}
+
+/** One region's site: where it is and how its network is cut. */
+export interface SiteConfig {
+    readonly region: string;
+    readonly cidr: string;
+    readonly availabilityZones: string[];
+    readonly natMode: NatMode;
+}
+
+/** The public name users reach and the health check that drives failover. */
+export interface DnsConfig {
+    /** The hosted zone's domain, e.g. `portforge.example.com`. */
+    readonly domainName: string;
+    /** An existing public hosted zone; when absent the program creates one for `domainName`. */
+    readonly hostedZoneId?: string;
+    /** Label of the failover record inside the zone (`app` gives `app.portforge.example.com`). */
+    readonly recordName: string;
+    /** Host name of the primary site's load balancer; the health check probes it. */
+    readonly primaryOrigin: string;
+    /** Host name of the standby site's load balancer (warm standby only). */
+    readonly standbyOrigin?: string;
+    readonly healthCheckPath: string;
+    readonly healthCheckPort: number;
+    readonly healthCheckProtocol: "HTTP" | "HTTPS";
+    /** Seconds between probes; Route 53 offers 10 or 30. */
+    readonly healthCheckIntervalSeconds: 10 | 30;
+    /** Consecutive failed probes before the primary counts as down. */
+    readonly healthCheckFailureThreshold: number;
+    /** TTL of the failover records; resolvers keep the old answer this long. */
+    readonly ttlSeconds: number;
+}
+
+/** Node group sizing shared by both clusters. */
+export interface KubernetesConfig {
+    readonly version: string;
+    readonly instanceType: string;
+    readonly primaryNodeCount: number;
+    readonly standbyNodeCount: number;
+    /** Nodes the standby cluster runs once it is serving (after failover). */
+    readonly failoverNodeCount: number;
+    readonly maxNodeCount: number;
+    /** CIDRs allowed to reach the public API endpoint; empty keeps the endpoint private. */
+    readonly publicAccessCidrs: string[];
+    /** IAM principals given cluster-admin through EKS access entries. */
+    readonly adminPrincipalArns: string[];
+}
+
+/** The MySQL primary and its replica. */
+export interface DatabaseConfig {
+    readonly instanceClass: string;
+    readonly standbyInstanceClass: string;
+    readonly engineVersion: string;
+    readonly allocatedStorageGb: number;
+    readonly maxAllocatedStorageGb: number;
+    readonly backupRetentionDays: number;
+    readonly databaseName: string;
+    readonly username: string;
+}
+
+/** The whole, validated stack configuration. */
+export interface DrConfig {
+    readonly strategy: Strategy;
+    /** Warm standby: promote the standby and serve from it. */
+    readonly failover: boolean;
+    /** Pilot light: build the emergency site. */
+    readonly emergency: boolean;
+    /** Mark stateful resources `protect` so no `pulumi up` or destroy can delete them. */
+    readonly protectData: boolean;
+    /** Prefix of ECR repository names: `<prefix>-<service>`. */
+    readonly repositoryPrefix: string;
+    readonly primary: SiteConfig;
+    /** Present only for strategies with an AWS standby region. */
+    readonly standby?: SiteConfig;
+    readonly interfaceEndpoints: string[];
+    readonly kubernetes: KubernetesConfig;
+    readonly database: DatabaseConfig;
+    readonly tables: TableSpec[];
+    readonly buckets: string[];
+    /** S3 Replication Time Control: 99.99% of objects replicated within 15 minutes. */
+    readonly bucketReplicationTimeControl: boolean;
+    readonly noncurrentVersionRetentionDays: number;
+    readonly services: string[];
+    readonly immutableImageTags: boolean;
+    readonly dns?: DnsConfig;
+    readonly alertSubscriptions: AlertSubscription[];
+    readonly tags: Record<string, string>;
+}

@@ -1,0 +1,84 @@
+import * as pulumi from "@pulumi/pulumi";
+import { EncryptionKey, FailoverDns } from "../components/aws";
+import { DrConfig } from "../config/types";
+import { recoveryObjectives } from "./objectives";
+import { CommonOutputs, primaryOutputs } from "./outputs";
+import { buildPrimarySite } from "./primarySite";
+import { buildStandbySite } from "./standbySite";
+import { siteTags } from "./tags";
+
+/** Outputs of the warm-standby stack. */
+export interface WarmStandbyOutputs extends CommonOutputs {
+    standbyRegion: string;
+    standbyVpcId: pulumi.Output<string>;
+    standbyClusterName: pulumi.Output<string>;
+    standbyKubeconfig: pulumi.Output<string>;
+    standbyNodeGroupName: pulumi.Output<string>;
+    standbyDatabaseEndpoint: pulumi.Output<string>;
+    /** `replica` in normal times, `promoted` after failover. */
+    standbyDatabaseRole: string;
+    standbyRepositories: Record<string, pulumi.Output<string>>;
+    appUrl: string;
+    dnsZoneId: pulumi.Output<string>;
+    dnsNameServers: pulumi.Output<string[]>;
+    primaryHealthCheckId: pulumi.Output<string>;
+    alarmTopicArn: pulumi.Output<string>;
+}
+
+/**
+ * Seoul primary plus Tokyo warm standby (seed 000): data replicated continuously (RDS read
+ * replica, DynamoDB global tables, S3 CRR, ECR replication), a smaller standby cluster, and
+ * Route 53 failover on the primary's health.
+ */
+export function buildWarmStandby(config: DrConfig, accountId: pulumi.Output<string>): WarmStandbyOutputs {
+    const standbyConfig = config.standby;
+    const dnsConfig = config.dns;
+    if (!standbyConfig || !dnsConfig?.standbyOrigin) {
+        throw new Error("warm-standby needs a standby site and both DNS origins; config validation should have said so");
+    }
+    const standbyKey = new EncryptionKey("standby-data", {
+        region: standbyConfig.region,
+        accountId,
+        description: "Standby data: replica database, table replicas, replicated buckets and credentials",
+        protect: config.protectData,
+        tags: siteTags(config, "standby"),
+    });
+    const primary = buildPrimarySite(config, accountId, { region: standbyConfig.region, kmsKeyArn: standbyKey.arn });
+    const standby = buildStandbySite(config, accountId, standbyKey, primary.database.arn);
+    const dns = new FailoverDns("failover", {
+        accountId,
+        domainName: dnsConfig.domainName,
+        hostedZoneId: dnsConfig.hostedZoneId,
+        recordName: dnsConfig.recordName,
+        primaryTarget: dnsConfig.primaryOrigin,
+        secondaryTarget: dnsConfig.standbyOrigin,
+        healthCheck: {
+            path: dnsConfig.healthCheckPath,
+            port: dnsConfig.healthCheckPort,
+            protocol: dnsConfig.healthCheckProtocol,
+            intervalSeconds: dnsConfig.healthCheckIntervalSeconds,
+            failureThreshold: dnsConfig.healthCheckFailureThreshold,
+        },
+        ttlSeconds: dnsConfig.ttlSeconds,
+        alertSubscriptions: config.alertSubscriptions,
+        tags: siteTags(config, "global"),
+    });
+
+    const activeRegion = config.failover ? standby.region : primary.region;
+    return {
+        ...primaryOutputs(config, primary, activeRegion, recoveryObjectives("warm-standby", dns.detectionSeconds)),
+        standbyRegion: standby.region,
+        standbyVpcId: standby.network.vpcId,
+        standbyClusterName: standby.cluster.clusterName,
+        standbyKubeconfig: standby.cluster.kubeconfig,
+        standbyNodeGroupName: standby.cluster.nodeGroupName,
+        standbyDatabaseEndpoint: standby.database.endpoint,
+        standbyDatabaseRole: standby.database.role,
+        standbyRepositories: primary.registry.replicaRepositoryUrls[standby.region],
+        appUrl: `https://${dns.fqdn}`,
+        dnsZoneId: dns.zoneId,
+        dnsNameServers: dns.nameServers,
+        primaryHealthCheckId: dns.primaryHealthCheckId,
+        alarmTopicArn: dns.alarmTopicArn,
+    };
+}

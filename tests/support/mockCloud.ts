@@ -1,0 +1,114 @@
+import { createHash } from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+/** The account every mocked ARN belongs to. */
+export const MOCK_ACCOUNT_ID = "123456789012";
+
+/** Region a resource is managed in: its `region` input, or the default provider's (the primary). */
+export function regionOf(inputs: Record<string, unknown>, fallback = "ap-northeast-2"): string {
+    return typeof inputs.region === "string" ? inputs.region : fallback;
+}
+
+/**
+ * Outputs a real provider would add to a resource's inputs: ids, ARNs, endpoints and names in
+ * the shapes AWS returns, so programs that read them behave as they would in a deployment.
+ * Physical names are stable: a resource keeps its id across runs, as it would across updates.
+ */
+export function mockState(type: string, name: string, inputs: Record<string, unknown>): { id: string; state: Record<string, unknown> } {
+    const region = regionOf(inputs);
+    // Derived from type and name, so the same resource gets the same ids in every run.
+    const suffix = createHash("sha256").update(`${type}::${name}`).digest("hex").slice(0, 7);
+    const physical = `${name}-${suffix}`;
+    const arn = (service: string, resource: string) => `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${resource}`;
+    switch (type) {
+        case "aws:ec2/vpc:Vpc":
+            return { id: `vpc-${suffix}`, state: { ...inputs, arn: arn("ec2", `vpc/vpc-${suffix}`) } };
+        case "aws:ec2/subnet:Subnet":
+            return { id: `subnet-${suffix}`, state: { ...inputs } };
+        case "aws:ec2/securityGroup:SecurityGroup":
+            return { id: `sg-${suffix}`, state: { ...inputs, arn: arn("ec2", `security-group/sg-${suffix}`) } };
+        case "aws:kms/key:Key":
+            return { id: suffix, state: { ...inputs, keyId: `key-${suffix}`, arn: arn("kms", `key/key-${suffix}`) } };
+        case "aws:kms/alias:Alias":
+            return { id: `alias/${physical}`, state: { ...inputs, name: `alias/${physical}` } };
+        case "aws:iam/role:Role":
+            return { id: physical, state: { ...inputs, name: physical, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${physical}` } };
+        case "aws:eks/cluster:Cluster": {
+            const clusterName = (inputs.name as string | undefined) ?? physical;
+            return {
+                id: clusterName,
+                state: {
+                    ...inputs,
+                    name: clusterName,
+                    arn: arn("eks", `cluster/${clusterName}`),
+                    endpoint: `https://${suffix.toUpperCase()}.gr7.${region}.eks.amazonaws.com`,
+                    certificateAuthority: { data: Buffer.from(`ca-of-${clusterName}`).toString("base64") },
+                    identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/${suffix.toUpperCase()}` }] }],
+                    vpcConfig: { ...(inputs.vpcConfig as object), clusterSecurityGroupId: `sg-cluster-${suffix}` },
+                },
+            };
+        }
+        case "aws:eks/nodeGroup:NodeGroup":
+            return { id: physical, state: { ...inputs, nodeGroupName: physical, arn: arn("eks", `nodegroup/${physical}`) } };
+        case "aws:ec2/launchTemplate:LaunchTemplate":
+            return { id: `lt-${suffix}`, state: { ...inputs, latestVersion: 1 } };
+        case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+            return { id: physical, state: { ...inputs, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${physical}` } };
+        case "aws:rds/instance:Instance": {
+            const identifier = (inputs.identifier as string | undefined) ?? physical;
+            const address = `${identifier}.c${suffix}.${region}.rds.amazonaws.com`;
+            return {
+                id: identifier,
+                state: { ...inputs, identifier, address, endpoint: `${address}:3306`, port: 3306, arn: arn("rds", `db:${identifier}`) },
+            };
+        }
+        case "aws:rds/subnetGroup:SubnetGroup":
+        case "aws:rds/parameterGroup:ParameterGroup":
+            return { id: physical, state: { ...inputs, name: physical } };
+        case "aws:dynamodb/table:Table":
+            return {
+                id: physical,
+                state: {
+                    ...inputs,
+                    name: physical,
+                    arn: arn("dynamodb", `table/${physical}`),
+                    streamArn: arn("dynamodb", `table/${physical}/stream/2026-11-22T00:00:00.000`),
+                },
+            };
+        case "aws:s3/bucket:Bucket":
+            return { id: physical, state: { ...inputs, bucket: physical, arn: `arn:aws:s3:::${physical}` } };
+        case "aws:ecr/repository:Repository":
+            return {
+                id: inputs.name as string,
+                state: { ...inputs, arn: arn("ecr", `repository/${inputs.name}`), repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${inputs.name}` },
+            };
+        case "aws:secretsmanager/secret:Secret":
+            return { id: arn("secretsmanager", `secret:${physical}`), state: { ...inputs, arn: arn("secretsmanager", `secret:${physical}`) } };
+        case "aws:route53/zone:Zone":
+            return { id: `Z${suffix.toUpperCase()}`, state: { ...inputs, zoneId: `Z${suffix.toUpperCase()}`, nameServers: ["ns-1.awsdns-01.org", "ns-2.awsdns-02.com"] } };
+        case "aws:sns/topic:Topic":
+            return { id: arn("sns", physical), state: { ...inputs, arn: arn("sns", physical), name: physical } };
+        case "random:index/randomPassword:RandomPassword":
+            return { id: physical, state: { ...inputs, result: `MockPassword-${suffix}-Aa1!` } };
+        default:
+            return { id: `${physical}-id`, state: { ...inputs, arn: arn(type.split(":")[1]?.split("/")[0] ?? "mock", physical) } };
+    }
+}
+
+/** Answers the data-source calls the program makes. */
+export function mockCall(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    switch (token) {
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/ci`, userId: "AIDAMOCK", id: MOCK_ACCOUNT_ID };
+        default:
+            return inputs;
+    }
+}
+
+/** Unwraps an Output in a test, secrets included. */
+export function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
+    return new Promise(resolve => pulumi.output(output).apply(value => {
+        resolve(value as T);
+        return value;
+    }));
+}
