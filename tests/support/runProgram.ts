@@ -14,6 +14,8 @@ export interface DeclaredResource {
     readonly name: string;
     /** Inputs after the SDK resolved them (Outputs unwrapped, secrets unwrapped). */
     readonly inputs: Record<string, any>;
+    /** Top-level input names that held a secret. */
+    readonly secretInputs: string[];
     /** The URN, derived the same way for the same type, name and parent chain. */
     readonly urn: string;
     readonly protect: boolean;
@@ -24,9 +26,18 @@ export interface DeclaredResource {
 /** What running the program produced. */
 export interface ProgramRun<T> {
     readonly resources: DeclaredResource[];
+    /** What the program returned, Outputs and their secret marks intact. */
     readonly outputs: T;
     /** Raw stack config the run used, keys with namespace. */
     readonly config: Record<string, string>;
+}
+
+/** The program threw; `declared` lists what it had registered by then (besides the stack itself). */
+export class ProgramFailure extends Error {
+    constructor(readonly cause: Error, readonly declared: string[]) {
+        super(cause.message);
+        this.name = "ProgramFailure";
+    }
 }
 
 /** Stack config as a stack file holds it: plain values or YAML lists and maps. */
@@ -45,20 +56,23 @@ export async function runProgram<T>(program: () => T, config: StackConfig, stack
         }
         raw[key.includes(":") ? key : `${PROJECT}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
     }
-    const registered: { type: string; name: string; inputs: Record<string, any>; custom: boolean }[] = [];
+    const registered: Omit<DeclaredResource, "urn" | "protect" | "parentUrn">[] = [];
     const options = new Map<string, { protect: boolean; parentUrn?: string }>();
     const pending: Promise<void>[] = [];
 
     pulumi.runtime.setAllConfig(raw, []);
     pulumi.runtime.setMocks({
         newResource: args => {
-            registered.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true });
-            return mockState(args.type, args.name, args.inputs);
+            const secretInputs = Object.keys(args.inputs).filter(key => containsSecret(args.inputs[key]));
+            const inputs = unwrapSecrets(args.inputs) as Record<string, any>;
+            registered.push({ type: args.type, name: args.name, inputs, secretInputs, custom: args.custom ?? true });
+            return mockState(args.type, args.name, inputs);
         },
         call: args => mockCall(args.token, args.inputs),
     }, PROJECT, stack, false);
 
-    const outputs = await runInPulumiStack(() => {
+    let outputs: T | undefined;
+    const running = runInPulumiStack(() => {
         pulumi.runtime.registerStackTransformation(args => {
             const key = `${args.type}::${args.name}`;
             const parentUrn = args.opts.parent ? args.opts.parent.urn : undefined;
@@ -71,8 +85,16 @@ export async function runProgram<T>(program: () => T, config: StackConfig, stack
             }
             return undefined;
         });
-        return program();
+        outputs = program();
+        // A component returned for inspection is not a stack output.
+        return pulumi.Resource.isInstance(outputs) ? undefined : outputs;
     });
+    try {
+        await running;
+    } catch (error) {
+        await waitForRPCs().catch(() => undefined);
+        throw new ProgramFailure(error as Error, registered.filter(r => !r.type.startsWith("pulumi:")).map(r => `${r.type}::${r.name}`));
+    }
     await waitForRPCs();
     await Promise.all(pending);
 
@@ -93,4 +115,35 @@ function valueOfUrn(urn: pulumi.Output<string>): Promise<string> {
         resolve(value);
         return value;
     }));
+}
+
+// How the runtime marks a secret value when it hands inputs to mocks.
+const SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
+
+function isSecretValue(value: unknown): value is { value: unknown } {
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIGNATURE_KEY] === SECRET_SIGNATURE;
+}
+
+function containsSecret(value: unknown): boolean {
+    if (isSecretValue(value)) {
+        return true;
+    }
+    if (Array.isArray(value)) {
+        return value.some(containsSecret);
+    }
+    return typeof value === "object" && value !== null && Object.values(value).some(containsSecret);
+}
+
+function unwrapSecrets(value: unknown): unknown {
+    if (isSecretValue(value)) {
+        return unwrapSecrets(value.value);
+    }
+    if (Array.isArray(value)) {
+        return value.map(unwrapSecrets);
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+    }
+    return value;
 }

@@ -12,3 +12,22 @@ export function stackFileConfig(stack: string): StackConfig {
     const document = parse(fs.readFileSync(file, "utf8")) as { config?: StackConfig };
     return { ...(document.config ?? {}) };
 }
+
+/**
+ * This project's keys from a stack config, without namespace and with values as the program sees
+ * them (strings; lists and maps as JSON), with `overrides` applied (`undefined` removes a key).
+ */
+export function projectValues(config: StackConfig, overrides: Record<string, unknown> = {}): Record<string, string> {
+    const values: Record<string, string> = {};
+    const merged: Record<string, unknown> = { ...config };
+    for (const [key, value] of Object.entries(overrides)) {
+        merged[key.includes(":") ? key : `multicloud-dr:${key}`] = value;
+    }
+    for (const [key, value] of Object.entries(merged)) {
+        if (!key.startsWith("multicloud-dr:") || value === undefined) {
+            continue;
+        }
+        values[key.slice("multicloud-dr:".length)] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return values;
+}

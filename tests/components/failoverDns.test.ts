@@ -1,0 +1,56 @@
+import * as assert from "assert";
+import { FailoverDns, FailoverDnsArgs, validateFailoverDnsArgs, worstCaseDetectionSeconds } from "../../components/aws";
+import { declare } from "../support/components";
+import { named, ofType } from "../support/query";
+
+const base: FailoverDnsArgs = {
+    accountId: "123456789012",
+    domainName: "example.org",
+    recordName: "app",
+    primaryTarget: "seoul.example.org",
+    secondaryTarget: "tokyo.example.org",
+    healthCheck: { path: "/health", port: 443, protocol: "HTTPS", intervalSeconds: 30, failureThreshold: 3 },
+    ttlSeconds: 60,
+};
+
+describe("component: FailoverDns", () => {
+    it("creates a zone, checks both origins and alarms on each by default", async () => {
+        const { resources, result } = await declare(() => new FailoverDns("d", base));
+        assert.strictEqual(ofType(resources, "aws:route53/zone:Zone").length, 1);
+        assert.strictEqual(ofType(resources, "aws:route53/healthCheck:HealthCheck").length, 2);
+        assert.strictEqual(ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm").length, 2);
+        const primary = named(resources, "aws:route53/healthCheck:HealthCheck", "d-primary-health");
+        assert.deepStrictEqual([primary.inputs.type, primary.inputs.port, primary.inputs.requestInterval, primary.inputs.enableSni], ["HTTPS", 443, 30, true]);
+        assert.strictEqual(named(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", "d-primary-down").inputs.treatMissingData, "breaching");
+        assert.strictEqual(result.fqdn, "app.example.org");
+        assert.strictEqual(result.detectionSeconds, 150);
+    });
+
+    it("uses an existing zone, skips the secondary check when asked and subscribes listeners", async () => {
+        const { resources } = await declare(() => new FailoverDns("d", {
+            ...base, hostedZoneId: "ZEXISTING1", checkSecondary: false, alertSubscriptions: [{ protocol: "email", endpoint: "oncall@example.org" }],
+        }));
+        assert.strictEqual(ofType(resources, "aws:route53/zone:Zone").length, 0);
+        assert.ok(ofType(resources, "aws:route53/record:Record").every(r => r.inputs.zoneId === "ZEXISTING1"));
+        assert.strictEqual(named(resources, "aws:route53/record:Record", "d-secondary").inputs.healthCheckId, undefined);
+        assert.strictEqual(ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm").length, 1);
+        const subscription = named(resources, "aws:sns/topicSubscription:TopicSubscription", "d-alert-0");
+        assert.deepStrictEqual([subscription.inputs.protocol, subscription.inputs.endpoint, subscription.inputs.region], ["email", "oncall@example.org", "us-east-1"]);
+    });
+
+    it("computes worst-case detection as interval x threshold + TTL", () => {
+        assert.strictEqual(worstCaseDetectionSeconds({ intervalSeconds: 10, failureThreshold: 3 }, 30), 60);
+        assert.strictEqual(worstCaseDetectionSeconds({ intervalSeconds: 30, failureThreshold: 10 }, 60), 360);
+    });
+
+    it("refuses a long TTL, an interval Route 53 lacks, a bad threshold and a relative path", () => {
+        assert.deepStrictEqual(validateFailoverDnsArgs({
+            ...base, ttlSeconds: 300, healthCheck: { path: "health", port: 443, protocol: "HTTPS", intervalSeconds: 20 as 10, failureThreshold: 0 },
+        }), [
+            "ttlSeconds: 300 is outside 1-60",
+            "healthCheck.intervalSeconds: Route 53 probes every 10 or 30 seconds, not 20",
+            "healthCheck.failureThreshold: 0 is outside 1-10",
+            "healthCheck.path must start with /",
+        ]);
+    });
+});

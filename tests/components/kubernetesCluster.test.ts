@@ -1,0 +1,76 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { KubernetesCluster, KubernetesClusterArgs, validateKubernetesClusterArgs } from "../../components/aws";
+import { declare } from "../support/components";
+import { valueOf } from "../support/mockCloud";
+import { named, ofType, statementsOf } from "../support/query";
+
+const base: KubernetesClusterArgs = {
+    region: "ap-northeast-1",
+    accountId: "123456789012",
+    version: "1.33",
+    subnetIds: ["subnet-a", "subnet-b"],
+    instanceType: "t3.large",
+    desiredNodes: 2,
+    maxNodes: 6,
+};
+
+describe("component: KubernetesCluster", () => {
+    it("defaults to a private endpoint, access entries, audit logs and KMS-encrypted secrets", async () => {
+        const { resources } = await declare(() => new KubernetesCluster("k", base));
+        const cluster = named(resources, "aws:eks/cluster:Cluster", "k-eks");
+        assert.strictEqual(cluster.inputs.region, "ap-northeast-1");
+        assert.strictEqual(cluster.inputs.vpcConfig.endpointPrivateAccess, true);
+        assert.strictEqual(cluster.inputs.vpcConfig.endpointPublicAccess, false);
+        assert.strictEqual(cluster.inputs.accessConfig.authenticationMode, "API");
+        assert.deepStrictEqual(cluster.inputs.enabledClusterLogTypes, ["api", "audit", "authenticator"]);
+        assert.match(cluster.inputs.encryptionConfig.provider.keyArn, /^arn:aws:kms:ap-northeast-1:/);
+        const kmsUse = named(resources, "aws:iam/rolePolicy:RolePolicy", "k-cluster-kms");
+        assert.deepStrictEqual(statementsOf(kmsUse.inputs.policy)[0].Resource, cluster.inputs.encryptionConfig.provider.keyArn);
+    });
+
+    it("sizes the node group from its args with a floor of 1 and IMDSv2 nodes", async () => {
+        const { resources } = await declare(() => new KubernetesCluster("k", base));
+        const group = named(resources, "aws:eks/nodeGroup:NodeGroup", "k-nodes");
+        assert.deepStrictEqual(group.inputs.scalingConfig, { desiredSize: 2, minSize: 1, maxSize: 6 });
+        const template = named(resources, "aws:ec2/launchTemplate:LaunchTemplate", "k-nodes-lt");
+        assert.deepStrictEqual(template.inputs.metadataOptions, { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
+        assert.deepStrictEqual(ofType(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map(a => a.inputs.policyArn.split("/").pop()).sort(),
+            ["AmazonEC2ContainerRegistryReadOnly", "AmazonEKSClusterPolicy", "AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy"]);
+    });
+
+    it("registers an OIDC provider for IRSA from the cluster's issuer", async () => {
+        const { resources, result } = await declare(() => new KubernetesCluster("k", base));
+        const oidc = named(resources, "aws:iam/openIdConnectProvider:OpenIdConnectProvider", "k-oidc");
+        assert.match(oidc.inputs.url, /^https:\/\/oidc\.eks\.ap-northeast-1\.amazonaws\.com\/id\//);
+        assert.deepStrictEqual(oidc.inputs.clientIdLists, ["sts.amazonaws.com"]);
+        assert.strictEqual(await valueOf(result.oidcIssuerUrl), oidc.inputs.url);
+    });
+
+    it("opens the public endpoint only to listed networks and grants listed admins", async () => {
+        const admin = "arn:aws:iam::123456789012:role/platform-admin";
+        const { resources } = await declare(() => new KubernetesCluster("k", { ...base, publicAccessCidrs: ["203.0.113.0/24"], adminPrincipalArns: [admin] }));
+        const cluster = named(resources, "aws:eks/cluster:Cluster", "k-eks");
+        assert.strictEqual(cluster.inputs.vpcConfig.endpointPublicAccess, true);
+        assert.deepStrictEqual(cluster.inputs.vpcConfig.publicAccessCidrs, ["203.0.113.0/24"]);
+        assert.strictEqual(named(resources, "aws:eks/accessEntry:AccessEntry", "k-admin-0").inputs.principalArn, admin);
+        assert.match(named(resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "k-admin-0").inputs.policyArn, /AmazonEKSClusterAdminPolicy$/);
+    });
+
+    it("writes a kubeconfig that gets tokens from the AWS CLI for its region, as a secret", async () => {
+        const { result } = await declare(() => new KubernetesCluster("k", base));
+        assert.strictEqual(await pulumi.isSecret(result.kubeconfig), true);
+        const config = JSON.parse(await valueOf(result.kubeconfig));
+        assert.strictEqual(config.clusters[0].cluster.server, await valueOf(result.endpoint));
+        assert.deepStrictEqual(config.users[0].user.exec.args.slice(-4), ["--region", "ap-northeast-1", "--output", "json"]);
+    });
+
+    it("refuses sizes out of order, a world-open endpoint and a single subnet", () => {
+        assert.deepStrictEqual(validateKubernetesClusterArgs({ ...base, desiredNodes: 8, publicAccessCidrs: ["0.0.0.0/0"], subnetIds: ["s"] }), [
+            "desiredNodes 8 must lie between minNodes 1 and maxNodes 6",
+            "publicAccessCidrs must not open the API endpoint to the whole internet",
+            "subnetIds: EKS needs subnets in at least two zones",
+        ]);
+        assert.throws(() => new KubernetesCluster("bad", { ...base, minNodes: 3, desiredNodes: 2 }), /KubernetesCluster bad: desiredNodes 2 must lie between minNodes 3/);
+    });
+});

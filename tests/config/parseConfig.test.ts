@@ -1,0 +1,149 @@
+import * as assert from "assert";
+import { ConfigError, KNOWN_KEYS, parseConfig } from "../../config";
+import { projectValues, stackFileConfig } from "../support/stackFiles";
+
+const warmStandby = stackFileConfig("warm-standby");
+
+/** Parses the warm-standby stack file with overrides; returns the error it throws. */
+function problemsWith(overrides: Record<string, unknown>, base = warmStandby): ConfigError {
+    try {
+        parseConfig(projectValues(base, overrides));
+    } catch (error) {
+        assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
+        return error;
+    }
+    assert.fail(`config ${JSON.stringify(overrides)} was accepted`);
+}
+
+describe("config: parseConfig", () => {
+    it("reads the warm-standby stack file into the seed's design", () => {
+        const config = parseConfig(projectValues(warmStandby));
+        assert.strictEqual(config.strategy, "warm-standby");
+        assert.strictEqual(config.failover, false);
+        assert.deepStrictEqual(config.primary, {
+            region: "ap-northeast-2",
+            cidr: "10.10.0.0/16",
+            availabilityZones: ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"],
+            natMode: "per-az",
+        });
+        assert.deepStrictEqual(config.standby, {
+            region: "ap-northeast-1",
+            cidr: "10.20.0.0/16",
+            availabilityZones: ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"],
+            natMode: "single",
+        });
+        assert.strictEqual(config.kubernetes.instanceType, "t3.large");
+        assert.deepStrictEqual(
+            [config.kubernetes.primaryNodeCount, config.kubernetes.standbyNodeCount, config.kubernetes.failoverNodeCount],
+            [2, 2, 4]);
+        assert.strictEqual(config.database.instanceClass, "db.t3.micro");
+        assert.strictEqual(config.database.backupRetentionDays, 7);
+        assert.deepStrictEqual(config.tables.map(t => t.name), ["team_chats_ddb", "chat_rooms_ddb"]);
+        assert.deepStrictEqual(config.buckets, ["portforge-team", "portforge-log", "portforge-front"]);
+        assert.deepStrictEqual(config.services, ["ai", "auth", "project", "support", "team"]);
+        assert.strictEqual(config.dns?.healthCheckFailureThreshold, 3);
+        assert.strictEqual(config.dns?.ttlSeconds, 60);
+        assert.deepStrictEqual(config.tags, { service: "portforge" });
+    });
+
+    it("fills every default when only the strategy and DNS are given", () => {
+        const config = parseConfig({
+            strategy: "warm-standby",
+            domainName: "example.org",
+            primaryOrigin: "a.example.org",
+            standbyOrigin: "b.example.org",
+        });
+        assert.strictEqual(config.primary.region, "ap-northeast-2");
+        assert.strictEqual(config.standby?.cidr, "10.20.0.0/16");
+        assert.strictEqual(config.protectData, true);
+        assert.strictEqual(config.database.engineVersion, "8.4");
+        assert.strictEqual(config.database.standbyInstanceClass, "db.t3.micro");
+        assert.strictEqual(config.bucketReplicationTimeControl, true);
+        assert.strictEqual(config.dns?.recordName, "app");
+        assert.strictEqual(config.dns?.healthCheckIntervalSeconds, 30);
+        assert.strictEqual(config.dns?.healthCheckProtocol, "HTTPS");
+        assert.deepStrictEqual(config.kubernetes.publicAccessCidrs, []);
+    });
+
+    it("reads the pilot-light stack file with no standby and no DNS", () => {
+        const config = parseConfig(projectValues(stackFileConfig("pilot-light")));
+        assert.strictEqual(config.strategy, "pilot-light");
+        assert.strictEqual(config.standby, undefined);
+        assert.strictEqual(config.dns, undefined);
+        assert.strictEqual(config.emergency, false);
+    });
+
+    const cases: { name: string; overrides: Record<string, unknown>; key: string; pattern: RegExp }[] = [
+        { name: "an unknown strategy", overrides: { strategy: "bogus" }, key: "strategy", pattern: /"bogus" is not a known strategy; choose one of warm-standby, pilot-light/ },
+        { name: "a missing strategy", overrides: { strategy: undefined }, key: "strategy", pattern: /is required: choose a strategy/ },
+        { name: "overlapping CIDRs", overrides: { standbyCidr: "10.10.0.0/16" }, key: "standbyCidr", pattern: /10\.10\.0\.0\/16 overlaps primaryCidr 10\.10\.0\.0\/16/ },
+        { name: "a standby block inside the primary's", overrides: { standbyCidr: "10.10.128.0/20" }, key: "standbyCidr", pattern: /overlaps primaryCidr/ },
+        { name: "the same region twice", overrides: { standbyRegion: "ap-northeast-2" }, key: "standbyRegion", pattern: /same region as primaryRegion/ },
+        { name: "a malformed CIDR", overrides: { primaryCidr: "10.10.0/16" }, key: "primaryCidr", pattern: /is not an IPv4 CIDR block/ },
+        { name: "a CIDR with host bits", overrides: { primaryCidr: "10.10.5.0/16" }, key: "primaryCidr", pattern: /host bits set/ },
+        { name: "a VPC too small for the layout", overrides: { primaryCidr: "10.10.0.0/24" }, key: "primaryCidr", pattern: /must be \/16 to \/22/ },
+        { name: "a node count of zero", overrides: { standbyNodeCount: 0 }, key: "standbyNodeCount", pattern: /0 is out of range; allowed 1-100/ },
+        { name: "a node count that is not a number", overrides: { primaryNodeCount: "two" }, key: "primaryNodeCount", pattern: /"two" is not a whole number/ },
+        { name: "failover smaller than standby", overrides: { failoverNodeCount: 1 }, key: "failoverNodeCount", pattern: /below standbyNodeCount 2/ },
+        { name: "a max below the failover size", overrides: { maxNodeCount: 3 }, key: "maxNodeCount", pattern: /3 is below the largest node count in use \(4\)/ },
+        { name: "backups shorter than a week", overrides: { dbBackupRetentionDays: 3 }, key: "dbBackupRetentionDays", pattern: /3 is out of range; allowed 7-35/ },
+        { name: "a non-boolean flag", overrides: { failover: "yes" }, key: "failover", pattern: /"yes" is not a boolean/ },
+        { name: "a TTL above a minute", overrides: { dnsTtlSeconds: 300 }, key: "dnsTtlSeconds", pattern: /out of range; allowed 1-60/ },
+        { name: "a health-check interval Route 53 lacks", overrides: { healthCheckIntervalSeconds: 20 }, key: "healthCheckIntervalSeconds", pattern: /"20" is not one of 10, 30/ },
+        { name: "a world-open API endpoint", overrides: { clusterPublicAccessCidrs: ["0.0.0.0/0"] }, key: "clusterPublicAccessCidrs", pattern: /whole internet/ },
+        { name: "a zone of another region", overrides: { standbyAvailabilityZones: ["ap-northeast-1a", "ap-northeast-2b"] }, key: "standbyAvailabilityZones", pattern: /"ap-northeast-2b" is not a zone of standbyRegion ap-northeast-1/ },
+        { name: "a region without known zones", overrides: { standbyRegion: "eu-central-1" }, key: "standbyAvailabilityZones", pattern: /no default zones are known for eu-central-1/ },
+        { name: "duplicate buckets", overrides: { buckets: ["a-logs", "a-logs"] }, key: "buckets", pattern: /lists a-logs more than once/ },
+        { name: "a table without a hash key", overrides: { tables: [{ name: "orders" }] }, key: "tables", pattern: /item 0\.hashKey is required/ },
+        { name: "a missing standby origin", overrides: { standbyOrigin: undefined }, key: "standbyOrigin", pattern: /is required for warm-standby/ },
+        { name: "a missing domain on warm standby", overrides: { domainName: undefined }, key: "domainName", pattern: /is required for warm-standby/ },
+        { name: "a mistyped key", overrides: { failvoer: "true" }, key: "failvoer", pattern: /is not a setting of this program; did you mean failover\?/ },
+        { name: "an alert subscription with a bad protocol", overrides: { alertSubscriptions: [{ protocol: "slack", endpoint: "x" }] }, key: "alertSubscriptions", pattern: /"slack" is not one of email, https, sms/ },
+    ];
+    for (const testCase of cases) {
+        it(`refuses ${testCase.name}, naming ${testCase.key}`, () => {
+            const error = problemsWith(testCase.overrides);
+            const problem = error.problems.find(p => p.key === testCase.key);
+            assert.ok(problem, `no problem for ${testCase.key}; got ${error.message}`);
+            assert.match(problem.message, testCase.pattern);
+            assert.ok(error.message.includes(`multicloud-dr:${testCase.key} `), error.message);
+        });
+    }
+
+    it("says 'strategy' and 'overlap' in the message users read", () => {
+        assert.match(problemsWith({ strategy: "bogus" }).message, /strategy/);
+        assert.match(problemsWith({ standbyCidr: "10.10.0.0/16" }).message, /overlap/);
+    });
+
+    it("reports every problem at once, each under its own key", () => {
+        const error = problemsWith({ strategy: "bogus", primaryCidr: "10.10.0/16", standbyNodeCount: 0, failvoer: "true", dnsTtlSeconds: 600 });
+        assert.deepStrictEqual(
+            error.problems.map(p => p.key).sort(),
+            ["dnsTtlSeconds", "failvoer", "primaryCidr", "standbyNodeCount", "strategy"]);
+        assert.match(error.message, /^Invalid stack configuration \(5 problems\); nothing was declared:/);
+    });
+
+    it("refuses failover on a strategy without an AWS standby", () => {
+        const error = problemsWith({ failover: true }, stackFileConfig("pilot-light"));
+        assert.deepStrictEqual(error.problems.map(p => p.key), ["failover"]);
+        assert.match(error.problems[0].message, /strategy pilot-light has no AWS standby to fail over to; use emergency instead/);
+    });
+
+    it("refuses the emergency flag on warm standby", () => {
+        const error = problemsWith({ emergency: true });
+        assert.match(error.problems.find(p => p.key === "emergency")!.message, /only the pilot-light strategy has an emergency site/);
+    });
+
+    it("ignores standby CIDR overlap when the strategy has no standby", () => {
+        const config = parseConfig(projectValues(stackFileConfig("pilot-light"), { standbyCidr: "10.10.0.0/16" }));
+        assert.strictEqual(config.standby, undefined);
+    });
+
+    it("lists every key it reads, and every key in the stack files is one of them", () => {
+        for (const stack of ["warm-standby", "pilot-light"]) {
+            for (const key of Object.keys(projectValues(stackFileConfig(stack)))) {
+                assert.ok(KNOWN_KEYS.includes(key), `${stack} sets unknown key ${key}`);
+            }
+        }
+    });
+});
