@@ -1,0 +1,96 @@
+import { ConfigError } from "./config-error";
+import { ConfigReader } from "./reader";
+import { BlobSettings, MysqlEndpoint, ToolSettings, readBlobSettings, readMysqlEndpoint, readToolSettings } from "./shared";
+import { LogFormat } from "../lib/log";
+
+/** SAS permissions the agent needs: create, add (append) and write. */
+export const AGENT_SAS_REQUIRED = "caw";
+/** SAS permissions the agent must not hold: read, list, delete, ... so a stolen agent SAS cannot exfiltrate or destroy backups. */
+export const AGENT_SAS_FORBIDDEN = "rldxyt";
+
+/** Optional CloudWatch publication of the lag metric. */
+export interface CloudWatchSettings {
+  namespace: string;
+  region: string;
+  /** Override for tests or VPC endpoints; unset means the regional public endpoint. */
+  endpoint?: string;
+  /** Value of the `Stream` dimension. */
+  stream: string;
+  intervalMs: number;
+}
+
+/** Everything the backup agent needs, typed and validated. */
+export interface AgentConfig {
+  source: MysqlEndpoint;
+  /** Databases included in full backups and replayed on restore. */
+  databases: string[];
+  blob: BlobSettings;
+  tools: ToolSettings;
+  /** Where the agent keeps its state file and the binlog spool. */
+  stateDir: string;
+  /** Time between full backups (a new binlog chain also starts with one). Default 24h. */
+  fullBackupIntervalMs: number;
+  /** gzip level for dumps, 1 (fast) to 9 (small). Default 6, as `gzip` uses. */
+  gzipLevel: number;
+  /** How often the spool is checked for new binlog bytes to ship. Default 200ms, at most 1s. */
+  shipIntervalMs: number;
+  /** Append blocks per binlog segment blob before starting the next (Azure allows 50,000). */
+  segmentMaxBlocks: number;
+  /** Server id the binlog reader presents to the source; must be unique among its replicas. */
+  binlogServerId: number;
+  backoffMinMs: number;
+  backoffMaxMs: number;
+  /** How often the source's binlog position is polled to measure lag. */
+  lagPollIntervalMs: number;
+  /** Restart the binlog reader when the source is ahead and nothing arrived for this long. */
+  stallTimeoutMs: number;
+  /** Serve GET /status on 127.0.0.1:<port> when set. */
+  statusPort?: number;
+  cloudWatch?: CloudWatchSettings;
+  logFormat: LogFormat;
+}
+
+/** Builds the agent configuration from environment-style values; throws ConfigError listing every problem. */
+export function loadAgentConfig(values: Record<string, string | undefined>): AgentConfig {
+  const reader = new ConfigReader(values);
+  const databases = reader.list("DR_DATABASES");
+  if (databases.length === 0) reader.problems.push("DR_DATABASES is required (comma-separated database names)");
+  for (const name of databases) {
+    if (!/^[A-Za-z0-9_$]+$/.test(name)) reader.problems.push(`DR_DATABASES: ${JSON.stringify(name)} is not a plain database name`);
+    if (["mysql", "sys", "information_schema", "performance_schema"].includes(name.toLowerCase())) {
+      reader.problems.push(`DR_DATABASES: ${name} is a system schema and cannot be restored onto another server`);
+    }
+  }
+  const namespace = reader.optional("DR_CLOUDWATCH_NAMESPACE");
+  const config: AgentConfig = {
+    source: readMysqlEndpoint(reader, "DR_MYSQL"),
+    databases,
+    blob: readBlobSettings(reader, AGENT_SAS_REQUIRED, AGENT_SAS_FORBIDDEN),
+    tools: readToolSettings(reader),
+    stateDir: reader.string("DR_STATE_DIR", "/var/lib/mysql-dr"),
+    fullBackupIntervalMs: reader.duration("DR_FULL_BACKUP_INTERVAL", "24h", 5_000),
+    gzipLevel: reader.integer("DR_DUMP_GZIP_LEVEL", 6, 1, 9),
+    shipIntervalMs: reader.duration("DR_SHIP_INTERVAL", "200ms", 20),
+    segmentMaxBlocks: reader.integer("DR_SEGMENT_MAX_BLOCKS", 40_000, 1, 50_000),
+    binlogServerId: reader.integer("DR_BINLOG_SERVER_ID", 4242, 1, 4_294_967_295),
+    backoffMinMs: reader.duration("DR_BACKOFF_MIN", "500ms", 10),
+    backoffMaxMs: reader.duration("DR_BACKOFF_MAX", "30s", 10),
+    lagPollIntervalMs: reader.duration("DR_LAG_POLL_INTERVAL", "1s", 100),
+    stallTimeoutMs: reader.duration("DR_STALL_TIMEOUT", "30s", 1_000),
+    statusPort: reader.integer("DR_STATUS_PORT", 0, 0, 65535) || undefined,
+    cloudWatch: namespace
+      ? {
+          namespace,
+          region: reader.string("DR_CLOUDWATCH_REGION"),
+          endpoint: reader.optional("DR_CLOUDWATCH_ENDPOINT"),
+          stream: reader.string("DR_CLOUDWATCH_STREAM", "default"),
+          intervalMs: reader.duration("DR_CLOUDWATCH_INTERVAL", "60s", 1_000),
+        }
+      : undefined,
+    logFormat: reader.choice<LogFormat>("DR_LOG_FORMAT", ["text", "json"], "text"),
+  };
+  if (config.shipIntervalMs > 1_000) reader.problems.push("DR_SHIP_INTERVAL must be at most 1s (binlogs are shipped at least every second)");
+  if (config.backoffMaxMs < config.backoffMinMs) reader.problems.push("DR_BACKOFF_MAX must not be smaller than DR_BACKOFF_MIN");
+  if (reader.problems.length > 0) throw new ConfigError(reader.problems);
+  return config;
+}

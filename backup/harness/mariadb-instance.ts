@@ -1,0 +1,144 @@
+import { ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync, promises as fs } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import type { Connection } from "mysql2/promise";
+import { MysqlEndpoint } from "../config/shared";
+import { connect } from "../lib/mysql-connection";
+import { freePort } from "./ports";
+
+const execFileAsync = promisify(execFile);
+
+/** Options for a throwaway MariaDB server. */
+export interface MariaDbOptions {
+  /** Turn on ROW binlogs with sync_binlog=1 (a primary); off for a restore target. */
+  binlog: boolean;
+  serverId?: number;
+  /** Extra mariadbd options, e.g. `--innodb-buffer-pool-size=512M`. */
+  extraArgs?: string[];
+  /** Parent directory for the data dir (default: the OS temp dir). */
+  parentDir?: string;
+}
+
+const MARIADBD_CANDIDATES = ["/usr/sbin/mariadbd", "/usr/sbin/mysqld"];
+
+/**
+ * A real MariaDB server in a temp dir, listening on 127.0.0.1 only, started and removed by the
+ * code that needs it (tests, drill, bench). Root has no password; a least-privilege `dr_agent`
+ * user (password `agent-secret`) mirrors what production grants the backup agent.
+ */
+export class MariaDbInstance {
+  static readonly AGENT_USER = "dr_agent";
+  static readonly AGENT_PASSWORD = "agent-secret";
+
+  private process?: ChildProcess;
+  private exited?: Promise<void>;
+
+  private constructor(readonly dir: string, readonly port: number, private readonly options: MariaDbOptions) {}
+
+  /** Creates the data dir, starts the server and waits until it accepts queries. */
+  static async start(options: MariaDbOptions): Promise<MariaDbInstance> {
+    const dir = await fs.mkdtemp(join(options.parentDir ?? tmpdir(), "mysql-dr-mariadb-"));
+    const instance = new MariaDbInstance(dir, await freePort(), options);
+    await execFileAsync("mariadb-install-db", [
+      "--no-defaults",
+      `--datadir=${join(dir, "data")}`,
+      "--auth-root-authentication-method=normal",
+      "--skip-test-db",
+      "--user=root",
+    ]);
+    await instance.launch();
+    const root = await instance.rootConnection();
+    try {
+      await root.query(`CREATE USER '${MariaDbInstance.AGENT_USER}'@'127.0.0.1' IDENTIFIED BY '${MariaDbInstance.AGENT_PASSWORD}'`);
+      await root.query(
+        `GRANT SELECT, RELOAD, LOCK TABLES, SHOW VIEW, EVENT, TRIGGER, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '${MariaDbInstance.AGENT_USER}'@'127.0.0.1'`,
+      );
+    } finally {
+      await root.end();
+    }
+    return instance;
+  }
+
+  /** Starts (or restarts) mariadbd on the same data dir and port. */
+  async launch(): Promise<void> {
+    const binary = MARIADBD_CANDIDATES.find((candidate) => existsSync(candidate));
+    if (!binary) throw new Error("mariadbd not found; install it with: apt-get install -y mariadb-server");
+    const args = [
+      "--no-defaults",
+      `--datadir=${join(this.dir, "data")}`,
+      `--socket=${join(this.dir, "mysqld.sock")}`,
+      `--pid-file=${join(this.dir, "mysqld.pid")}`,
+      `--port=${this.port}`,
+      "--bind-address=127.0.0.1",
+      "--user=root",
+      "--skip-name-resolve",
+      "--innodb-buffer-pool-size=256M",
+      "--innodb-log-file-size=256M",
+      "--max-connections=200",
+      `--log-error=${join(this.dir, "error.log")}`,
+      ...(this.options.binlog
+        ? [`--log-bin=${join(this.dir, "data", "mysql-bin")}`, `--server-id=${this.options.serverId ?? 1}`, "--binlog-format=ROW", "--sync-binlog=1"]
+        : ["--skip-log-bin", `--server-id=${this.options.serverId ?? 2}`]),
+      ...(this.options.extraArgs ?? []),
+    ];
+    const child = spawn(binary, args, { stdio: "ignore" });
+    this.process = child;
+    this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        const connection = await this.rootConnection();
+        await connection.end();
+        return;
+      } catch (error) {
+        if (child.exitCode !== null || Date.now() > deadline) {
+          const log = await fs.readFile(join(this.dir, "error.log"), "utf8").catch(() => "");
+          throw new Error(`mariadbd did not start: ${(error as Error).message}\n${log.slice(-2_000)}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  }
+
+  /** Root endpoint (no password). */
+  get rootEndpoint(): MysqlEndpoint {
+    return { host: "127.0.0.1", port: this.port, user: "root" };
+  }
+
+  /** The least-privilege agent endpoint. */
+  get agentEndpoint(): MysqlEndpoint {
+    return { host: "127.0.0.1", port: this.port, user: MariaDbInstance.AGENT_USER, password: MariaDbInstance.AGENT_PASSWORD };
+  }
+
+  rootConnection(database?: string): Promise<Connection> {
+    return connect(this.rootEndpoint, database);
+  }
+
+  /** The server's process id (for kill -9 drills). */
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
+  /** SIGKILL: the crash a region loss looks like to the database. */
+  async kill(): Promise<void> {
+    this.process?.kill("SIGKILL");
+    await this.exited;
+  }
+
+  /** Stops the server (SIGTERM, then SIGKILL after 20 s). */
+  async stop(): Promise<void> {
+    if (!this.process || this.process.exitCode !== null) return;
+    this.process.kill("SIGTERM");
+    const timer = setTimeout(() => this.process?.kill("SIGKILL"), 20_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  /** Stops the server and deletes its directory. */
+  async destroy(): Promise<void> {
+    await this.stop();
+    await fs.rm(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Names of everything the agent writes, relative to the configured prefix:
+ *
+ *   full/<backupId>/dump.sql.gz         block blob, the compressed logical dump
+ *   full/<backupId>/manifest.json       written last; a backup without it is incomplete
+ *   binlog/<epoch>/epoch.json           where a binlog chain starts
+ *   binlog/<epoch>/<file>/seg-000001    append blobs holding the file's bytes in order
+ *   binlog/<epoch>/<file>/seal.json     size and sha256 once the server closed the file
+ *
+ * An epoch is one unbroken binlog chain; the agent starts a new one (with a new full backup)
+ * whenever it cannot prove continuity, e.g. after losing its state.
+ */
+export class BlobLayout {
+  constructor(readonly prefix: string) {}
+
+  fullDump(backupId: string): string {
+    return `${this.prefix}full/${backupId}/dump.sql.gz`;
+  }
+
+  fullManifest(backupId: string): string {
+    return `${this.prefix}full/${backupId}/manifest.json`;
+  }
+
+  fullRoot(): string {
+    return `${this.prefix}full/`;
+  }
+
+  epochRoot(epoch: string): string {
+    return `${this.prefix}binlog/${epoch}/`;
+  }
+
+  epochInfo(epoch: string): string {
+    return `${this.epochRoot(epoch)}epoch.json`;
+  }
+
+  binlogSegment(epoch: string, file: string, segment: number): string {
+    return `${this.epochRoot(epoch)}${file}/seg-${String(segment).padStart(6, "0")}`;
+  }
+
+  binlogSeal(epoch: string, file: string): string {
+    return `${this.epochRoot(epoch)}${file}/seal.json`;
+  }
+
+  /** Splits a name under `full/` into backup id and leaf, or undefined. */
+  parseFull(name: string): { backupId: string; leaf: string } | undefined {
+    const match = new RegExp(`^${escapeRegExp(this.prefix)}full/([^/]+)/([^/]+)$`).exec(name);
+    return match ? { backupId: match[1], leaf: match[2] } : undefined;
+  }
+
+  /** Splits a name under `binlog/<epoch>/` into file and leaf (segment number or seal), or undefined. */
+  parseBinlog(epoch: string, name: string): { file: string; segment?: number; seal?: true } | undefined {
+    const match = new RegExp(`^${escapeRegExp(this.epochRoot(epoch))}([^/]+)/(seg-(\\d+)|seal\\.json)$`).exec(name);
+    if (!match) return undefined;
+    return match[3] ? { file: match[1], segment: Number(match[3]) } : { file: match[1], seal: true };
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** A sortable, unique id: UTC time to the second plus a random suffix. */
+export function timeOrderedId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  return `${stamp}-${Math.random().toString(16).slice(2, 8).padEnd(6, "0")}`;
+}

@@ -1,0 +1,72 @@
+import { spawn } from "node:child_process";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
+import { ContainerClient } from "@azure/storage-blob";
+import { MysqlEndpoint } from "../config/shared";
+import { HashingStream } from "../lib/hash-stream";
+import { FullBackupManifest } from "../lib/manifest";
+import { MysqlTools, toolConnection } from "../lib/mysql-tools";
+import { redact } from "../lib/secrets";
+
+/** Raised when a dump cannot be trusted or loaded; the caller cleans up and falls back. */
+export class DumpError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DumpError";
+  }
+}
+
+/** Where the dump's bytes go: into the target through the client, or nowhere (verify only). */
+export type DumpSink = { kind: "load"; target: MysqlEndpoint; tools: MysqlTools } | { kind: "verify" };
+
+/**
+ * Streams the dump from Azure through sha256, gunzip and sha256 again into the `mysql` client,
+ * so download, verification and decompression overlap with loading and no copy touches disk.
+ * Checks both digests and sizes against the manifest at the end; any mismatch is a DumpError.
+ */
+export async function streamDump(container: ContainerClient, manifest: FullBackupManifest, sink: DumpSink, onBytes?: (bytes: number) => void): Promise<void> {
+  const response = await container.getBlobClient(manifest.dump.blob).download(0, undefined, { maxRetryRequests: 5 });
+  const compressed = new HashingStream();
+  const raw = new HashingStream();
+  const progress = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      onBytes?.(chunk.length);
+      callback(null, chunk);
+    },
+  });
+  const body = response.readableStreamBody as NodeJS.ReadableStream;
+  if (sink.kind === "verify") {
+    try {
+      await pipeline(body, progress, compressed, createGunzip(), raw, new Transform({ transform: (_chunk, _encoding, callback) => callback() }));
+    } catch (error) {
+      throw new DumpError(`${manifest.backupId}: dump stream failed (${(error as Error).message})`);
+    }
+  } else {
+    const connection = toolConnection(sink.target);
+    const client = spawn(sink.tools.client, [...connection.args, "--max-allowed-packet=1G"], { stdio: ["pipe", "ignore", "pipe"] });
+    let stderr = "";
+    client.stderr.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString("utf8")).slice(-2_000)));
+    const exited = new Promise<number | null>((resolve) => {
+      client.on("error", () => resolve(-1));
+      client.on("close", (code) => resolve(code));
+    });
+    try {
+      await pipeline(body, progress, compressed, createGunzip(), raw, client.stdin);
+    } catch (error) {
+      client.kill("SIGKILL");
+      await exited;
+      connection.dispose();
+      throw new DumpError(`${manifest.backupId}: dump stream failed (${(error as Error).message}); ${stderr ? `client said: ${redact(stderr.trim())}` : ""}`.trim());
+    }
+    const code = await exited;
+    connection.dispose();
+    if (code !== 0) throw new DumpError(`${manifest.backupId}: ${sink.tools.client} exited with code ${code}: ${redact(stderr.trim())}`);
+  }
+  if (compressed.bytes !== manifest.dump.compressedBytes || compressed.sha256() !== manifest.dump.compressedSha256) {
+    throw new DumpError(`${manifest.backupId}: dump blob sha256 mismatch (got ${compressed.sha256().slice(0, 12)}…, manifest ${manifest.dump.compressedSha256.slice(0, 12)}…); the blob is corrupt`);
+  }
+  if (raw.bytes !== manifest.dump.uncompressedBytes || raw.sha256() !== manifest.dump.uncompressedSha256) {
+    throw new DumpError(`${manifest.backupId}: decompressed dump does not match the manifest`);
+  }
+}

@@ -1,0 +1,56 @@
+import { spawn } from "node:child_process";
+import { MysqlEndpoint } from "../config/shared";
+import { MysqlTools, toolConnection } from "../lib/mysql-tools";
+import { redact } from "../lib/secrets";
+
+/** What to replay into the target. */
+export interface ReplayPlan {
+  files: string[];
+  startPosition: number;
+  /** Seconds since the epoch; passed as --stop-datetime (UTC). */
+  stopAt?: number;
+  databases: string[];
+}
+
+/** Formats seconds since the epoch as the `YYYY-MM-DD HH:MM:SS` --stop-datetime expects (in UTC, see TZ below). */
+export function stopDatetime(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace("T", " ").replace(/\.\d+Z$/, "");
+}
+
+/**
+ * Pipes `mysqlbinlog`/`mariadb-binlog` into the `mysql` client. Each database is replayed with
+ * `--database` so changes to other schemas on the source (e.g. RDS's own mysql.* tables) never
+ * reach the target; databases are independent, so their order does not matter.
+ */
+export async function replayBinlogs(plan: ReplayPlan, target: MysqlEndpoint, tools: MysqlTools): Promise<void> {
+  for (const database of plan.databases) {
+    const args = [
+      "--no-defaults",
+      `--start-position=${plan.startPosition}`,
+      `--database=${database}`,
+      ...(plan.stopAt !== undefined ? [`--stop-datetime=${stopDatetime(plan.stopAt)}`] : []),
+      ...tools.replayOptions,
+      ...plan.files,
+    ];
+    // The tools read --stop-datetime in the local time zone; pin it to UTC to match.
+    const reader = spawn(tools.binlog, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TZ: "UTC" } });
+    const connection = toolConnection(target);
+    const client = spawn(tools.client, [...connection.args, "--binary-mode", "--max-allowed-packet=1G"], { stdio: ["pipe", "ignore", "pipe"] });
+    reader.stdout.pipe(client.stdin);
+    let readerErr = "";
+    let clientErr = "";
+    reader.stderr.on("data", (chunk: Buffer) => (readerErr = (readerErr + chunk.toString("utf8")).slice(-2_000)));
+    client.stderr.on("data", (chunk: Buffer) => (clientErr = (clientErr + chunk.toString("utf8")).slice(-2_000)));
+    const [readerCode, clientCode] = await Promise.all([exitCode(reader), exitCode(client)]);
+    connection.dispose();
+    if (readerCode !== 0) throw new Error(`${tools.binlog} exited with code ${readerCode} replaying ${database}: ${redact(readerErr.trim())}`);
+    if (clientCode !== 0) throw new Error(`${tools.client} exited with code ${clientCode} replaying ${database}: ${redact(clientErr.trim())}`);
+  }
+}
+
+function exitCode(child: ReturnType<typeof spawn>): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.on("error", () => resolve(-1));
+    child.on("close", (code) => resolve(code));
+  });
+}
