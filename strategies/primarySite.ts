@@ -3,6 +3,7 @@ import {
     ContainerRegistry, DatabaseCredentials, EncryptionKey, GlobalTables, KubernetesCluster, MysqlDatabase,
     Network, ReplicatedBuckets,
 } from "../components/aws";
+import { buildSiteCompute } from "./siteParts";
 import { DrConfig } from "../config/types";
 import { siteTags } from "./tags";
 
@@ -35,27 +36,8 @@ export function buildPrimarySite(config: DrConfig, accountId: pulumi.Output<stri
     const tags = siteTags(config, "primary");
     const replicas = replica ? [replica] : [];
 
-    const network = new Network("primary", {
-        region,
-        cidr: site.cidr,
-        availabilityZones: site.availabilityZones,
-        natMode: site.natMode,
-        interfaceEndpoints: config.interfaceEndpoints,
-        tags,
-    });
-    const cluster = new KubernetesCluster("primary", {
-        region,
-        accountId,
-        version: config.kubernetes.version,
-        subnetIds: network.privateSubnetIds,
-        instanceType: config.kubernetes.instanceType,
-        desiredNodes: config.kubernetes.primaryNodeCount,
-        minNodes: config.kubernetes.primaryNodeCount,
-        maxNodes: config.kubernetes.maxNodeCount,
-        publicAccessCidrs: config.kubernetes.publicAccessCidrs,
-        adminPrincipalArns: config.kubernetes.adminPrincipalArns,
-        tags,
-    });
+    const nodes = config.kubernetes.primaryNodeCount;
+    const { network, cluster } = buildSiteCompute("primary", site, config, accountId, { desired: nodes, floor: nodes }, tags);
     const dataKey = new EncryptionKey("primary-data", {
         region,
         accountId,

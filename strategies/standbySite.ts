@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EncryptionKey, KubernetesCluster, MysqlDatabase, Network } from "../components/aws";
+import { buildSiteCompute } from "./siteParts";
 import { DrConfig } from "../config/types";
 import { siteTags } from "./tags";
 
@@ -29,27 +30,10 @@ export function buildStandbySite(
     const tags = siteTags(config, "standby");
     const nodes = config.kubernetes;
 
-    const network = new Network("standby", {
-        region,
-        cidr: site.cidr,
-        availabilityZones: site.availabilityZones,
-        natMode: site.natMode,
-        interfaceEndpoints: config.interfaceEndpoints,
-        tags,
-    });
-    const cluster = new KubernetesCluster("standby", {
-        region,
-        accountId,
-        version: nodes.version,
-        subnetIds: network.privateSubnetIds,
-        instanceType: nodes.instanceType,
-        desiredNodes: config.failover ? nodes.failoverNodeCount : nodes.standbyNodeCount,
-        minNodes: nodes.standbyNodeCount,
-        maxNodes: nodes.maxNodeCount,
-        publicAccessCidrs: nodes.publicAccessCidrs,
-        adminPrincipalArns: nodes.adminPrincipalArns,
-        tags,
-    });
+    const { network, cluster } = buildSiteCompute("standby", site, config, accountId, {
+        desired: config.failover ? nodes.failoverNodeCount : nodes.standbyNodeCount,
+        floor: nodes.standbyNodeCount,
+    }, tags);
     const database = new MysqlDatabase("standby", {
         role: "replica",
         region,

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { childTags } from "./tags";
+import { assertValidArgs } from "./validation";
 
 /** Untagged images older than this are expired, in days. */
 export const UNTAGGED_IMAGE_DAYS = 14;
@@ -47,11 +48,8 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     readonly replicaRepositoryUrls: Record<string, Record<string, pulumi.Output<string>>>;
 
     constructor(name: string, args: ContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
+        assertValidArgs("ContainerRegistry", name, validateContainerRegistryArgs(args));
         super("dr:aws:ContainerRegistry", name, {}, opts);
-        const problems = validateContainerRegistryArgs(args);
-        if (problems.length > 0) {
-            throw new Error(`ContainerRegistry ${name}: ${problems.join("; ")}`);
-        }
         const replicaRegions = args.replicaRegions ?? [];
         const repositoriesIn = (region: string, suffix: string) => Object.fromEntries(args.repositoryNames.map(repoName => {
             const repository = new aws.ecr.Repository(`${name}-${repoName}${suffix}`, {

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AlertSubscription } from "../../config/types";
 import { EncryptionKey } from "./encryptionKey";
 import { childTags } from "./tags";
+import { assertValidArgs } from "./validation";
 
 /** Route 53 publishes health-check metrics only in us-east-1, so their alarms and topic live there. */
 export const HEALTH_METRICS_REGION = "us-east-1";
@@ -83,11 +84,8 @@ export class FailoverDns extends pulumi.ComponentResource {
     readonly detectionSeconds: number;
 
     constructor(name: string, args: FailoverDnsArgs, opts?: pulumi.ComponentResourceOptions) {
+        assertValidArgs("FailoverDns", name, validateFailoverDnsArgs(args));
         super("dr:aws:FailoverDns", name, {}, opts);
-        const problems = validateFailoverDnsArgs(args);
-        if (problems.length > 0) {
-            throw new Error(`FailoverDns ${name}: ${problems.join("; ")}`);
-        }
         const parent = { parent: this };
         const tags = (child: string) => childTags(child, args.tags);
         this.fqdn = `${args.recordName}.${args.domainName}`;

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TableSpec } from "../../config/types";
 import { childTags } from "./tags";
+import { assertValidArgs } from "./validation";
 
 /** Stream view the global-table replication and any change consumer need. */
 export const STREAM_VIEW_TYPE = "NEW_AND_OLD_IMAGES";
@@ -54,11 +55,8 @@ export class GlobalTables extends pulumi.ComponentResource {
     readonly streamArns: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: GlobalTablesArgs, opts?: pulumi.ComponentResourceOptions) {
+        assertValidArgs("GlobalTables", name, validateGlobalTablesArgs(args));
         super("dr:aws:GlobalTables", name, {}, opts);
-        const problems = validateGlobalTablesArgs(args);
-        if (problems.length > 0) {
-            throw new Error(`GlobalTables ${name}: ${problems.join("; ")}`);
-        }
         this.tableNames = {};
         this.tableArns = {};
         this.streamArns = {};

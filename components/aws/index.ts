@@ -8,3 +8,4 @@ export * from "./mysqlDatabase";
 export * from "./network";
 export * from "./replicatedBuckets";
 export * from "./secureBucket";
+export * from "./validation";

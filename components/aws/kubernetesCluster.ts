@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { awsManagedPolicyArn, policyDocument, serviceTrustPolicy } from "../../lib/iamPolicy";
 import { EncryptionKey } from "./encryptionKey";
 import { childTags } from "./tags";
+import { assertValidArgs } from "./validation";
 
 /** Control-plane logs shipped to CloudWatch: who called the API, and how they authenticated. */
 export const CLUSTER_LOG_TYPES = ["api", "audit", "authenticator"];
@@ -64,11 +65,8 @@ export class KubernetesCluster extends pulumi.ComponentResource {
     readonly kubeconfig: pulumi.Output<string>;
 
     constructor(name: string, args: KubernetesClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        assertValidArgs("KubernetesCluster", name, validateKubernetesClusterArgs(args));
         super("dr:aws:KubernetesCluster", name, {}, opts);
-        const problems = validateKubernetesClusterArgs(args);
-        if (problems.length > 0) {
-            throw new Error(`KubernetesCluster ${name}: ${problems.join("; ")}`);
-        }
         const region = args.region;
         const parent = { parent: this };
         const tags = (child: string) => childTags(child, args.tags);

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { childTags } from "./tags";
+import { assertValidArgs } from "./validation";
 
 /** Parameters every database here runs with: row-based binlogs for replicas and binlog shipping, TLS only. */
 export const MYSQL_PARAMETERS: Readonly<Record<string, string>> = {
@@ -102,11 +103,8 @@ export class MysqlDatabase extends pulumi.ComponentResource {
     readonly role: "primary" | "replica" | "promoted";
 
     constructor(name: string, args: MysqlDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+        assertValidArgs("MysqlDatabase", name, validateMysqlDatabaseArgs(args));
         super("dr:aws:MysqlDatabase", name, {}, opts);
-        const problems = validateMysqlDatabaseArgs(args);
-        if (problems.length > 0) {
-            throw new Error(`MysqlDatabase ${name}: ${problems.join("; ")}`);
-        }
         const region = args.region;
         const parent = { parent: this };
         const tags = (child: string) => childTags(child, args.tags);

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "../../lib/cidr";
 import { layoutSubnets, MAX_ZONES, SubnetTier } from "../../lib/subnetLayout";
 import { childTags } from "./tags";
+import { assertValidArgs } from "./validation";
 
 /** How many NAT gateways the private tier egresses through. */
 export type NatGatewayMode = "per-az" | "single";
@@ -62,11 +63,8 @@ export class Network extends pulumi.ComponentResource {
     readonly privateSubnetCidrs: string[];
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        assertValidArgs("Network", name, validateNetworkArgs(args));
         super("dr:aws:Network", name, {}, opts);
-        const problems = validateNetworkArgs(args);
-        if (problems.length > 0) {
-            throw new Error(`Network ${name}: ${problems.join("; ")}`);
-        }
         const region = args.region;
         const zones = args.availabilityZones;
         const layout = layoutSubnets(args.cidr, zones.length);

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, serviceTrustPolicy } from "../../lib/iamPolicy";
 import { SecureBucket } from "./secureBucket";
 import { childTags } from "./tags";
+import { assertValidArgs } from "./validation";
 
 /** Replication Time Control's fixed threshold, in minutes. */
 export const REPLICATION_TIME_MINUTES = 15;
@@ -52,11 +53,8 @@ export class ReplicatedBuckets extends pulumi.ComponentResource {
     readonly replicationRoleArn?: pulumi.Output<string>;
 
     constructor(name: string, args: ReplicatedBucketsArgs, opts?: pulumi.ComponentResourceOptions) {
+        assertValidArgs("ReplicatedBuckets", name, validateReplicatedBucketsArgs(args));
         super("dr:aws:ReplicatedBuckets", name, {}, opts);
-        const problems = validateReplicatedBucketsArgs(args);
-        if (problems.length > 0) {
-            throw new Error(`ReplicatedBuckets ${name}: ${problems.join("; ")}`);
-        }
         const bucketArgs = { noncurrentVersionRetentionDays: args.noncurrentVersionRetentionDays, protect: args.protect, tags: args.tags };
         this.buckets = {};
         for (const bucketName of args.names) {
