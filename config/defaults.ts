@@ -64,3 +64,39 @@ export const DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS = 30;
 /** Route 53 failover records should not be cached longer than a minute. */
 export const MAX_DNS_TTL_SECONDS = 60;
 export const DEFAULT_DNS_TTL_SECONDS = 60;
+
+/**
+ * Korea Central (Seoul): a different provider in the same country keeps customer data in Korea
+ * (seed 003's residency rule) and latency close to what users had; the threat it answers is the
+ * loss of AWS's region, not of the city. Korea South (Busan) is the choice for geographic distance.
+ */
+export const DEFAULT_AZURE_LOCATION = "koreacentral";
+export const DEFAULT_AZURE_CIDR = "10.30.0.0/16";
+/** Zone-redundant storage: survives the loss of one Azure zone, stays in the region. */
+export const DEFAULT_AZURE_STORAGE_SKU = "Standard_ZRS";
+/** Seed 001's container name. */
+export const DEFAULT_BACKUP_CONTAINER = "mysql-backups";
+export const DEFAULT_BACKUP_IMMUTABILITY_DAYS = 7;
+export const DEFAULT_BACKUP_COOL_AFTER_DAYS = 7;
+/** Cool-tier blobs bill 30 days at least, so deletion comes no earlier than 30 days after the move. */
+export const DEFAULT_BACKUP_DELETE_AFTER_DAYS = 37;
+export const DEFAULT_BACKUP_INSTANCE_TYPE = "t3.small";
+export const DEFAULT_BINLOG_RETENTION_HOURS = 24;
+/** RDS keeps binlogs at most a week. */
+export const MAX_BINLOG_RETENTION_HOURS = 168;
+export const DEFAULT_FULL_BACKUP_INTERVAL_HOURS = 24;
+/** BRIEF price list: B1s is the smallest general VM size. */
+export const DEFAULT_AZURE_VM_SIZE = "Standard_B1s";
+export const DEFAULT_AZURE_ADMIN_USERNAME = "drops";
+/** Burstable B1ms (seed 001), MySQL 8.0. */
+export const DEFAULT_AZURE_MYSQL_SKU = "Standard_B1ms";
+export const DEFAULT_AZURE_MYSQL_VERSION = "8.0.21";
+export const DEFAULT_AZURE_MYSQL_STORAGE_GB = 20;
+
+/**
+ * Default SAS expiry: 1 January two years ahead. Stable for a year so `pulumi up` does not reissue
+ * tokens on every run, and always at least a year away.
+ */
+export function defaultSasExpiry(now: Date = new Date()): string {
+    return `${now.getUTCFullYear() + 2}-01-01T00:00:00Z`;
+}

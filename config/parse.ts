@@ -4,8 +4,8 @@ import * as check from "./checks";
 import * as d from "./defaults";
 import { ConfigProblem, ConfigReader } from "./reader";
 import {
-    AlertProtocol, AlertSubscription, DatabaseConfig, DnsConfig, DrConfig, KeyType, KubernetesConfig,
-    NatMode, SiteConfig, Strategy, STRATEGIES, TableSpec,
+    AlertProtocol, AlertSubscription, AzureConfig, BackupConfig, DatabaseConfig, DnsConfig, DrConfig, KeyType,
+    KubernetesConfig, NatMode, SiteConfig, Strategy, STRATEGIES, TableSpec,
 } from "./types";
 
 /** Thrown when the stack configuration is invalid; lists every problem at once. */
@@ -40,6 +40,10 @@ export const KNOWN_KEYS: readonly string[] = [
     "domainName", "hostedZoneId", "dnsRecordName", "primaryOrigin", "standbyOrigin",
     "healthCheckPath", "healthCheckPort", "healthCheckProtocol", "healthCheckIntervalSeconds",
     "healthCheckFailureThreshold", "dnsTtlSeconds", "alertSubscriptions", "tags",
+    "azureLocation", "azureCidr", "azureStorageSku", "serveApp", "azureVmSize", "azureAdminUsername",
+    "azureSshPublicKey", "azureMysqlSku", "azureMysqlVersion", "azureMysqlStorageGb", "appArtifactUrl",
+    "backupContainerName", "backupImmutabilityDays", "backupCoolAfterDays", "backupDeleteAfterDays",
+    "backupSasExpiry", "backupInstanceType", "binlogRetentionHours", "fullBackupIntervalHours",
 ];
 
 const NAT_MODES: readonly NatMode[] = ["per-az", "single"];
@@ -101,6 +105,8 @@ export function parseConfig(values: Readonly<Record<string, string>>): DrConfig 
         services: r.stringList("services", d.DEFAULT_SERVICES, check.dnsLabel),
         immutableImageTags: r.boolean("immutableImageTags", false),
         dns: readDns(r, strategy),
+        azure: strategy === "pilot-light" ? readAzure(r, primary, emergency) : undefined,
+        backup: strategy === "pilot-light" ? readBackup(r) : undefined,
         alertSubscriptions: readAlertSubscriptions(r),
         tags: readTags(r),
     };
@@ -269,7 +275,7 @@ function readDns(r: ConfigReader, strategy: Strategy | undefined): DnsConfig | u
     };
     const needsStandbyOrigin = strategy !== undefined && hasAwsStandby(strategy);
     if (domainName === undefined) {
-        if (needsStandbyOrigin && !r.has("domainName")) {
+        if (strategy !== undefined && !r.has("domainName")) {
             r.report("domainName", `is required for ${strategy}: Route 53 failover needs the public name users reach`);
         }
         return undefined;
@@ -329,4 +335,74 @@ function readTags(r: ConfigReader): Record<string, string> {
         return {};
     }
     return Object.fromEntries(entries) as Record<string, string>;
+}
+
+function readAzure(r: ConfigReader, primary: SiteConfig, emergency: boolean): AzureConfig {
+    const cidr = r.string("azureCidr", d.DEFAULT_AZURE_CIDR, check.vpcCidrBlock);
+    if (check.vpcCidrBlock(cidr) === undefined && check.vpcCidrBlock(primary.cidr) === undefined
+        && cidrsOverlap(mustParseCidr(cidr), mustParseCidr(primary.cidr))) {
+        r.report("azureCidr", `${cidr} overlaps primaryCidr ${primary.cidr}; restored data must be able to flow back to AWS over a routed link`);
+    }
+    const serveApp = r.boolean("serveApp", false);
+    if (serveApp && !emergency) {
+        r.report("serveApp", "is true, but emergency is false: there is no application in Azure to serve");
+    }
+    const sshPublicKey = r.optionalString("azureSshPublicKey", value =>
+        /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521) [A-Za-z0-9+/=]{40,}( .*)?$/.test(value)
+            ? undefined
+            : "is not an OpenSSH public key (ssh-ed25519 AAAA... or ssh-rsa AAAA...)");
+    if (emergency && sshPublicKey === undefined && !r.has("azureSshPublicKey")) {
+        r.report("azureSshPublicKey", "is required when emergency is true: the VMs accept SSH keys only, never passwords");
+    }
+    return {
+        location: r.string("azureLocation", d.DEFAULT_AZURE_LOCATION, value =>
+            /^[a-z]+[a-z0-9]*$/.test(value) ? undefined : `"${value}" is not an Azure region name like koreacentral`),
+        cidr,
+        storageSku: r.oneOf("azureStorageSku", ["Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_GZRS"] as const, d.DEFAULT_AZURE_STORAGE_SKU as "Standard_ZRS"),
+        serveApp,
+        vmSize: r.string("azureVmSize", d.DEFAULT_AZURE_VM_SIZE, value =>
+            /^Standard_[A-Za-z0-9_]+$/.test(value) ? undefined : `"${value}" is not an Azure VM size like Standard_B1s`),
+        adminUsername: r.string("azureAdminUsername", d.DEFAULT_AZURE_ADMIN_USERNAME, value =>
+            /^[a-z_][a-z0-9_-]{0,31}$/.test(value) && !["root", "admin", "administrator"].includes(value)
+                ? undefined
+                : `"${value}" is not an allowed Linux admin name (lower case, not root/admin)`),
+        sshPublicKey,
+        mysqlSkuName: r.string("azureMysqlSku", d.DEFAULT_AZURE_MYSQL_SKU, value =>
+            /^Standard_[A-Za-z0-9_]+$/.test(value) ? undefined : `"${value}" is not an Azure MySQL SKU like Standard_B1ms`),
+        mysqlVersion: r.oneOf("azureMysqlVersion", ["8.0.21", "8.4"] as const, d.DEFAULT_AZURE_MYSQL_VERSION as "8.0.21"),
+        mysqlStorageGb: r.integer("azureMysqlStorageGb", d.DEFAULT_AZURE_MYSQL_STORAGE_GB, 20, 16384),
+        appArtifactUrl: r.optionalString("appArtifactUrl", value =>
+            /^https:\/\/\S+$/.test(value) ? undefined : `"${value}" is not an https:// URL`),
+    };
+}
+
+function readBackup(r: ConfigReader): BackupConfig {
+    const immutabilityDays = r.integer("backupImmutabilityDays", d.DEFAULT_BACKUP_IMMUTABILITY_DAYS, 1, 3650);
+    const coolAfterDays = r.integer("backupCoolAfterDays", d.DEFAULT_BACKUP_COOL_AFTER_DAYS, 1, 3650);
+    const deleteAfterDays = r.integer("backupDeleteAfterDays", d.DEFAULT_BACKUP_DELETE_AFTER_DAYS, 2, 3650);
+    if (deleteAfterDays < immutabilityDays) {
+        r.report("backupDeleteAfterDays", `${deleteAfterDays} is shorter than backupImmutabilityDays ${immutabilityDays}; immutable blobs cannot be deleted`);
+    }
+    if (deleteAfterDays <= coolAfterDays) {
+        r.report("backupDeleteAfterDays", `${deleteAfterDays} is not after backupCoolAfterDays ${coolAfterDays}`);
+    }
+    const sasExpiry = r.string("backupSasExpiry", d.defaultSasExpiry(), value => {
+        const time = Date.parse(value);
+        if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?Z)?$/.test(value) || Number.isNaN(time)) {
+            return `"${value}" is not an ISO 8601 UTC date like 2028-01-01T00:00:00Z`;
+        }
+        return time <= Date.now() ? `${value} is in the past: the agent could not upload` : undefined;
+    });
+    return {
+        containerName: r.string("backupContainerName", d.DEFAULT_BACKUP_CONTAINER, value =>
+            /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(value) ? undefined : `"${value}" is not a blob container name (3-63 lower-case letters, digits, single hyphens)`),
+        immutabilityDays,
+        coolAfterDays,
+        deleteAfterDays,
+        sasExpiry,
+        instanceType: r.string("backupInstanceType", d.DEFAULT_BACKUP_INSTANCE_TYPE, value =>
+            /^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(value) ? undefined : `"${value}" is not an EC2 instance type like t3.small`),
+        binlogRetentionHours: r.integer("binlogRetentionHours", d.DEFAULT_BINLOG_RETENTION_HOURS, 1, d.MAX_BINLOG_RETENTION_HOURS),
+        fullBackupIntervalHours: r.integer("fullBackupIntervalHours", d.DEFAULT_FULL_BACKUP_INTERVAL_HOURS, 1, 168),
+    };
 }

@@ -87,6 +87,45 @@ export interface DatabaseConfig {
     readonly username: string;
 }
 
+/** The Azure pilot light: where it lives and what the emergency site runs. */
+export interface AzureConfig {
+    /** Azure region, e.g. `koreacentral`. */
+    readonly location: string;
+    /** VNet block; must not overlap any AWS VPC. */
+    readonly cidr: string;
+    /** Redundancy of the backup storage account, e.g. `Standard_ZRS`. */
+    readonly storageSku: string;
+    /** Route the gateway to the application instead of the maintenance page. */
+    readonly serveApp: boolean;
+    readonly vmSize: string;
+    readonly adminUsername: string;
+    /** OpenSSH public key for the VMs' admin user; required when `emergency` is on. */
+    readonly sshPublicKey?: string;
+    readonly mysqlSkuName: string;
+    readonly mysqlVersion: string;
+    readonly mysqlStorageGb: number;
+    /** Where the app VM downloads the application from; without it the VM restores data and serves only /health. */
+    readonly appArtifactUrl?: string;
+}
+
+/** The continuous backup from RDS to Azure Blob (pilot light). */
+export interface BackupConfig {
+    readonly containerName: string;
+    /** Days every backup blob stays immutable (WORM) after it is written. */
+    readonly immutabilityDays: number;
+    /** Days after which backup blobs move to the cool tier. */
+    readonly coolAfterDays: number;
+    /** Days after which backup blobs are deleted. */
+    readonly deleteAfterDays: number;
+    /** When the agent's and restorer's SAS tokens expire (ISO 8601); the next `pulumi up` after a change reissues them. */
+    readonly sasExpiry: string;
+    readonly instanceType: string;
+    /** Hours RDS keeps binlogs, so a paused agent can resume without a gap. */
+    readonly binlogRetentionHours: number;
+    /** Hours between full dumps; binlogs fill the time between. */
+    readonly fullBackupIntervalHours: number;
+}
+
 /** The whole, validated stack configuration. */
 export interface DrConfig {
     readonly strategy: Strategy;
@@ -112,6 +151,10 @@ export interface DrConfig {
     readonly services: string[];
     readonly immutableImageTags: boolean;
     readonly dns?: DnsConfig;
+    /** Present only for the pilot-light strategy. */
+    readonly azure?: AzureConfig;
+    /** Present only for the pilot-light strategy. */
+    readonly backup?: BackupConfig;
     readonly alertSubscriptions: AlertSubscription[];
     readonly tags: Record<string, string>;
 }

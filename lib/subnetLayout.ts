@@ -35,3 +35,22 @@ export function layoutSubnets(vpcCidr: string, zoneCount: number): SubnetLayout 
         data: zones.map(i => formatCidr(subnetAt(shared, eighth, 4 + i))),
     };
 }
+
+/** The Azure VNet's subnets: Application Gateway, web VMs, app VMs, and the MySQL-delegated subnet. */
+export type AzureSubnetRole = "gateway" | "web" | "app" | "mysql";
+
+/** The roles in the order their blocks are cut. */
+export const AZURE_SUBNET_ROLES: readonly AzureSubnetRole[] = ["gateway", "web", "app", "mysql"];
+
+/**
+ * Cuts an Azure VNet block into sixteenths and gives the first four to the gateway, web, app and
+ * MySQL subnets (a /16 gives /20s; a /22 still gives the /26 an Application Gateway v2 needs).
+ */
+export function layoutAzureSubnets(vnetCidr: string): Record<AzureSubnetRole, string> {
+    const vnet = mustParseCidr(vnetCidr);
+    if (vnet.prefixLength < MIN_VPC_PREFIX || vnet.prefixLength > MAX_VPC_PREFIX) {
+        throw new Error(`VNet block ${vnetCidr} must be between /${MIN_VPC_PREFIX} and /${MAX_VPC_PREFIX}`);
+    }
+    const size = vnet.prefixLength + 4;
+    return Object.fromEntries(AZURE_SUBNET_ROLES.map((role, i) => [role, formatCidr(subnetAt(vnet, size, i))])) as Record<AzureSubnetRole, string>;
+}

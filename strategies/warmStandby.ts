@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { EncryptionKey, FailoverDns } from "../components/aws";
+import { EncryptionKey, publicZone } from "../components/aws";
+import { buildFailoverDns } from "./dns";
 import { DrConfig } from "../config/types";
 import { recoveryObjectives } from "./objectives";
 import { CommonOutputs, primaryOutputs } from "./outputs";
@@ -45,24 +46,8 @@ export function buildWarmStandby(config: DrConfig, accountId: pulumi.Output<stri
     });
     const primary = buildPrimarySite(config, accountId, { region: standbyConfig.region, kmsKeyArn: standbyKey.arn });
     const standby = buildStandbySite(config, accountId, standbyKey, primary.database.arn);
-    const dns = new FailoverDns("failover", {
-        accountId,
-        domainName: dnsConfig.domainName,
-        hostedZoneId: dnsConfig.hostedZoneId,
-        recordName: dnsConfig.recordName,
-        primaryTarget: dnsConfig.primaryOrigin,
-        secondaryTarget: dnsConfig.standbyOrigin,
-        healthCheck: {
-            path: dnsConfig.healthCheckPath,
-            port: dnsConfig.healthCheckPort,
-            protocol: dnsConfig.healthCheckProtocol,
-            intervalSeconds: dnsConfig.healthCheckIntervalSeconds,
-            failureThreshold: dnsConfig.healthCheckFailureThreshold,
-        },
-        ttlSeconds: dnsConfig.ttlSeconds,
-        alertSubscriptions: config.alertSubscriptions,
-        tags: siteTags(config, "global"),
-    });
+    const zone = publicZone("failover-zone", dnsConfig.domainName, dnsConfig.hostedZoneId, siteTags(config, "global"));
+    const dns = buildFailoverDns(config, dnsConfig, zone, accountId, { target: dnsConfig.standbyOrigin, healthChecked: true });
 
     const activeRegion = config.failover ? standby.region : primary.region;
     return {
@@ -76,8 +61,8 @@ export function buildWarmStandby(config: DrConfig, accountId: pulumi.Output<stri
         standbyDatabaseRole: standby.database.role,
         standbyRepositories: primary.registry.replicaRepositoryUrls[standby.region],
         appUrl: `https://${dns.fqdn}`,
-        dnsZoneId: dns.zoneId,
-        dnsNameServers: dns.nameServers,
+        dnsZoneId: zone.zoneId,
+        dnsNameServers: zone.nameServers,
         primaryHealthCheckId: dns.primaryHealthCheckId,
         alarmTopicArn: dns.alarmTopicArn,
     };

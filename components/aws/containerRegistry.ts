@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { childTags } from "./tags";
-import { assertValidArgs } from "./validation";
+import { childTags } from "../tags";
+import { assertValidArgs } from "../validation";
 
 /** Untagged images older than this are expired, in days. */
 export const UNTAGGED_IMAGE_DAYS = 14;

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { childTags } from "./tags";
+import { childTags } from "../tags";
 
 /** Length of the generated master password. */
 export const PASSWORD_LENGTH = 32;

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, PolicyStatement } from "../../lib/iamPolicy";
-import { childTags } from "./tags";
+import { childTags } from "../tags";
 
 /** Days KMS waits before deleting a key scheduled for deletion (the maximum). */
 export const KEY_DELETION_WINDOW_DAYS = 30;

@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AlertSubscription } from "../../config/types";
 import { EncryptionKey } from "./encryptionKey";
-import { childTags } from "./tags";
-import { assertValidArgs } from "./validation";
+import { childTags } from "../tags";
+import { assertValidArgs } from "../validation";
 
 /** Route 53 publishes health-check metrics only in us-east-1, so their alarms and topic live there. */
 export const HEALTH_METRICS_REGION = "us-east-1";
@@ -25,8 +25,8 @@ export interface FailoverDnsArgs {
     readonly accountId: pulumi.Input<string>;
     /** The hosted zone's domain, e.g. `portforge.example.com`. */
     readonly domainName: string;
-    /** An existing public hosted zone. Default: create one (then delegate to its name servers). */
-    readonly hostedZoneId?: string;
+    /** The public hosted zone for `domainName`. */
+    readonly hostedZoneId: pulumi.Input<string>;
     /** Label of the failover record; `app` gives `app.<domainName>`. */
     readonly recordName: string;
     /** Host name served while the primary is healthy; the health check probes it. */
@@ -69,14 +69,11 @@ export function worstCaseDetectionSeconds(healthCheck: Pick<HealthCheckSettings,
 }
 
 /**
- * Route 53 failover routing: a health check on the primary origin, PRIMARY and SECONDARY records,
+ * Route 53 failover routing in an existing zone: a health check on the primary origin, PRIMARY and SECONDARY records,
  * CloudWatch alarms on the health checks and an encrypted SNS topic that tells people.
  */
 export class FailoverDns extends pulumi.ComponentResource {
     readonly fqdn: string;
-    readonly zoneId: pulumi.Output<string>;
-    /** Name servers to delegate to, when this component created the zone. */
-    readonly nameServers: pulumi.Output<string[]>;
     readonly primaryHealthCheckId: pulumi.Output<string>;
     readonly secondaryHealthCheckId?: pulumi.Output<string>;
     readonly alarmTopicArn: pulumi.Output<string>;
@@ -90,19 +87,7 @@ export class FailoverDns extends pulumi.ComponentResource {
         const tags = (child: string) => childTags(child, args.tags);
         this.fqdn = `${args.recordName}.${args.domainName}`;
 
-        let zoneId: pulumi.Output<string>;
-        if (args.hostedZoneId) {
-            zoneId = pulumi.output(args.hostedZoneId);
-            this.nameServers = pulumi.output([]);
-        } else {
-            const zone = new aws.route53.Zone(`${name}-zone`, {
-                name: args.domainName,
-                comment: "multicloud-dr failover zone",
-                tags: tags(`${name}-zone`),
-            }, parent);
-            zoneId = zone.zoneId;
-            this.nameServers = zone.nameServers;
-        }
+        const zoneId = args.hostedZoneId;
 
         const healthCheckFor = (role: string, target: pulumi.Input<string>) => new aws.route53.HealthCheck(`${name}-${role}-health`, {
             type: args.healthCheck.protocol,
@@ -173,7 +158,6 @@ export class FailoverDns extends pulumi.ComponentResource {
             alarmFor("secondary", secondaryCheck.id);
         }
 
-        this.zoneId = zoneId;
         this.primaryHealthCheckId = primaryCheck.id;
         this.secondaryHealthCheckId = secondaryCheck?.id;
         this.alarmTopicArn = topic.arn;
@@ -181,7 +165,6 @@ export class FailoverDns extends pulumi.ComponentResource {
         this.detectionSeconds = worstCaseDetectionSeconds(args.healthCheck, args.ttlSeconds);
         this.registerOutputs({
             fqdn: this.fqdn,
-            zoneId: this.zoneId,
             primaryHealthCheckId: this.primaryHealthCheckId,
             alarmTopicArn: this.alarmTopicArn,
         });

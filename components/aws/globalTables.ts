@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TableSpec } from "../../config/types";
-import { childTags } from "./tags";
-import { assertValidArgs } from "./validation";
+import { childTags } from "../tags";
+import { assertValidArgs } from "../validation";
 
 /** Stream view the global-table replication and any change consumer need. */
 export const STREAM_VIEW_TYPE = "NEW_AND_OLD_IMAGES";

@@ -8,4 +8,5 @@ export * from "./mysqlDatabase";
 export * from "./network";
 export * from "./replicatedBuckets";
 export * from "./secureBucket";
-export * from "./validation";
+export * from "../validation";
+export * from "./publicZone";

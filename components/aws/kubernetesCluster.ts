@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsManagedPolicyArn, policyDocument, serviceTrustPolicy } from "../../lib/iamPolicy";
 import { EncryptionKey } from "./encryptionKey";
-import { childTags } from "./tags";
-import { assertValidArgs } from "./validation";
+import { childTags } from "../tags";
+import { assertValidArgs } from "../validation";
 
 /** Control-plane logs shipped to CloudWatch: who called the API, and how they authenticated. */
 export const CLUSTER_LOG_TYPES = ["api", "audit", "authenticator"];

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { childTags } from "./tags";
-import { assertValidArgs } from "./validation";
+import { childTags } from "../tags";
+import { assertValidArgs } from "../validation";
 
 /** Parameters every database here runs with: row-based binlogs for replicas and binlog shipping, TLS only. */
 export const MYSQL_PARAMETERS: Readonly<Record<string, string>> = {

@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "../../lib/cidr";
 import { layoutSubnets, MAX_ZONES, SubnetTier } from "../../lib/subnetLayout";
-import { childTags } from "./tags";
-import { assertValidArgs } from "./validation";
+import { childTags } from "../tags";
+import { assertValidArgs } from "../validation";
 
 /** How many NAT gateways the private tier egresses through. */
 export type NatGatewayMode = "per-az" | "single";

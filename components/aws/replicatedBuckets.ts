@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, serviceTrustPolicy } from "../../lib/iamPolicy";
 import { SecureBucket } from "./secureBucket";
-import { childTags } from "./tags";
-import { assertValidArgs } from "./validation";
+import { childTags } from "../tags";
+import { assertValidArgs } from "../validation";
 
 /** Replication Time Control's fixed threshold, in minutes. */
 export const REPLICATION_TIME_MINUTES = 15;

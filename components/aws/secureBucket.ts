@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../../lib/iamPolicy";
-import { childTags } from "./tags";
+import { childTags } from "../tags";
 
 export interface SecureBucketArgs {
     readonly region: string;

@@ -1,11 +1,13 @@
 import * as assert from "assert";
-import { FailoverDns, FailoverDnsArgs, validateFailoverDnsArgs, worstCaseDetectionSeconds } from "../../components/aws";
+import { FailoverDns, FailoverDnsArgs, publicZone, validateFailoverDnsArgs, worstCaseDetectionSeconds } from "../../components/aws";
+import { valueOf } from "../support/mockCloud";
 import { declare } from "../support/components";
 import { named, ofType } from "../support/query";
 
 const base: FailoverDnsArgs = {
     accountId: "123456789012",
     domainName: "example.org",
+    hostedZoneId: "ZEXISTING1",
     recordName: "app",
     primaryTarget: "seoul.example.org",
     secondaryTarget: "tokyo.example.org",
@@ -13,10 +15,21 @@ const base: FailoverDnsArgs = {
     ttlSeconds: 60,
 };
 
+describe("component: publicZone", () => {
+    it("creates a zone kept on delete, or uses the one given without declaring anything", async () => {
+        const created = await declare(() => publicZone("z", "example.org", undefined));
+        assert.strictEqual(named(created.resources, "aws:route53/zone:Zone", "z").inputs.name, "example.org");
+        assert.deepStrictEqual(await valueOf(created.result.nameServers), ["ns-1.awsdns-01.org", "ns-2.awsdns-02.com"]);
+        const existing = await declare(() => publicZone("z", "example.org", "ZEXISTING1"));
+        assert.strictEqual(existing.resources.length, 0);
+        assert.strictEqual(await valueOf(existing.result.zoneId), "ZEXISTING1");
+    });
+});
+
 describe("component: FailoverDns", () => {
-    it("creates a zone, checks both origins and alarms on each by default", async () => {
+    it("checks both origins and alarms on each by default", async () => {
         const { resources, result } = await declare(() => new FailoverDns("d", base));
-        assert.strictEqual(ofType(resources, "aws:route53/zone:Zone").length, 1);
+        assert.ok(ofType(resources, "aws:route53/record:Record").every(r => r.inputs.zoneId === "ZEXISTING1"));
         assert.strictEqual(ofType(resources, "aws:route53/healthCheck:HealthCheck").length, 2);
         assert.strictEqual(ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm").length, 2);
         const primary = named(resources, "aws:route53/healthCheck:HealthCheck", "d-primary-health");
@@ -26,12 +39,10 @@ describe("component: FailoverDns", () => {
         assert.strictEqual(result.detectionSeconds, 150);
     });
 
-    it("uses an existing zone, skips the secondary check when asked and subscribes listeners", async () => {
+    it("skips the secondary check when asked and subscribes listeners", async () => {
         const { resources } = await declare(() => new FailoverDns("d", {
-            ...base, hostedZoneId: "ZEXISTING1", checkSecondary: false, alertSubscriptions: [{ protocol: "email", endpoint: "oncall@example.org" }],
+            ...base, checkSecondary: false, alertSubscriptions: [{ protocol: "email", endpoint: "oncall@example.org" }],
         }));
-        assert.strictEqual(ofType(resources, "aws:route53/zone:Zone").length, 0);
-        assert.ok(ofType(resources, "aws:route53/record:Record").every(r => r.inputs.zoneId === "ZEXISTING1"));
         assert.strictEqual(named(resources, "aws:route53/record:Record", "d-secondary").inputs.healthCheckId, undefined);
         assert.strictEqual(ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm").length, 1);
         const subscription = named(resources, "aws:sns/topicSubscription:TopicSubscription", "d-alert-0");
