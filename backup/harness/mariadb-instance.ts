@@ -91,6 +91,8 @@ export class MariaDbInstance {
       try {
         const connection = await this.rootConnection();
         await connection.end();
+        // A server that died at once while another one answers on the same port must not pass as started.
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`mariadbd exited (${child.exitCode ?? child.signalCode})`);
         return;
       } catch (error) {
         if (child.exitCode !== null || Date.now() > deadline) {

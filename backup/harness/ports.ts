@@ -1,7 +1,22 @@
 import { createServer } from "node:net";
 
-/** A free TCP port on 127.0.0.1 (asked from the kernel, then released). */
-export function freePort(): Promise<number> {
+const handedOut = new Set<number>();
+
+/**
+ * A free TCP port on 127.0.0.1 (asked from the kernel, then released). Never returns the same
+ * port twice in one process, so servers started in parallel cannot be given the same one.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await askKernel();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
+
+function askKernel(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

@@ -14,6 +14,10 @@ export const EventType = {
   ROTATE: 4,
   FORMAT_DESCRIPTION: 15,
   XID: 16,
+  TABLE_MAP: 19,
+  MYSQL_GTID: 33,
+  MYSQL_ANONYMOUS_GTID: 34,
+  MARIADB_GTID: 162,
 } as const;
 
 const QUERY_POST_HEADER_SIZE = 13;
@@ -121,12 +125,27 @@ function verifyChecksum(event: Buffer, offset: number, isFormatDescription: bool
 function endsTransaction(event: Buffer, type: number, format: BinlogFormat): boolean {
   if (type === EventType.XID) return true;
   if (type !== EventType.QUERY) return false;
+  const query = readQueryEvent(event, format).statement.slice(0, 16).trim().toUpperCase();
+  return query !== "BEGIN" && !query.startsWith("XA START") && !query.startsWith("XA END");
+}
+
+/** The default database and statement text of a QUERY event. */
+export function readQueryEvent(event: Buffer, format: BinlogFormat): { database: string; statement: string } {
   const statusVarsLength = event.readUInt16LE(EVENT_HEADER_SIZE + 11);
   const databaseLength = event.readUInt8(EVENT_HEADER_SIZE + 8);
-  const queryStart = EVENT_HEADER_SIZE + QUERY_POST_HEADER_SIZE + statusVarsLength + databaseLength + 1;
+  const databaseStart = EVENT_HEADER_SIZE + QUERY_POST_HEADER_SIZE + statusVarsLength;
   const queryEnd = event.length - (format.checksums ? CHECKSUM_SIZE : 0);
-  const query = event.subarray(queryStart, Math.min(queryEnd, queryStart + 16)).toString("latin1").trim().toUpperCase();
-  return query !== "BEGIN" && !query.startsWith("XA START") && !query.startsWith("XA END");
+  return {
+    database: event.subarray(databaseStart, databaseStart + databaseLength).toString("utf8"),
+    statement: event.subarray(databaseStart + databaseLength + 1, queryEnd).toString("utf8"),
+  };
+}
+
+/** The database named by a TABLE_MAP event (post-header: 6-byte table id and 2 flag bytes). */
+export function readTableMapDatabase(event: Buffer): string {
+  const start = EVENT_HEADER_SIZE + 8;
+  const length = event.readUInt8(start);
+  return event.subarray(start + 1, start + 1 + length).toString("utf8");
 }
 
 /** The part of a file a replay applies: from a start offset until the first event stamped at or after `stopAt`. */

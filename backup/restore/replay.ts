@@ -5,11 +5,10 @@ import { redact } from "../lib/secrets";
 
 /** What to replay into the target. */
 export interface ReplayPlan {
+  /** Filtered binlog files (see binlog-filter.ts): only transactions of the backed-up databases. */
   files: string[];
-  startPosition: number;
   /** Seconds since the epoch; passed as --stop-datetime (UTC). */
   stopAt?: number;
-  databases: string[];
 }
 
 /** Formats seconds since the epoch as the `YYYY-MM-DD HH:MM:SS` --stop-datetime expects (in UTC, see TZ below). */
@@ -17,17 +16,11 @@ export function stopDatetime(seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace("T", " ").replace(/\.\d+Z$/, "");
 }
 
-/**
- * Pipes `mysqlbinlog`/`mariadb-binlog` into the `mysql` client. Each database is replayed with
- * `--database` so changes to other schemas on the source (e.g. RDS's own mysql.* tables) never
- * reach the target; databases are independent, so their order does not matter.
- */
+/** Pipes `mysqlbinlog`/`mariadb-binlog` over the filtered files into the `mysql` client, in one session. */
 export async function replayBinlogs(plan: ReplayPlan, target: MysqlEndpoint, tools: MysqlTools): Promise<void> {
-  for (const database of plan.databases) {
+  {
     const args = [
       "--no-defaults",
-      `--start-position=${plan.startPosition}`,
-      `--database=${database}`,
       ...(plan.stopAt !== undefined ? [`--stop-datetime=${stopDatetime(plan.stopAt)}`] : []),
       ...tools.replayOptions,
       ...plan.files,
@@ -43,8 +36,8 @@ export async function replayBinlogs(plan: ReplayPlan, target: MysqlEndpoint, too
     client.stderr.on("data", (chunk: Buffer) => (clientErr = (clientErr + chunk.toString("utf8")).slice(-2_000)));
     const [readerCode, clientCode] = await Promise.all([exitCode(reader), exitCode(client)]);
     connection.dispose();
-    if (readerCode !== 0) throw new Error(`${tools.binlog} exited with code ${readerCode} replaying ${database}: ${redact(readerErr.trim())}`);
-    if (clientCode !== 0) throw new Error(`${tools.client} exited with code ${clientCode} replaying ${database}: ${redact(clientErr.trim())}`);
+    if (readerCode !== 0) throw new Error(`${tools.binlog} exited with code ${readerCode} replaying: ${redact(readerErr.trim())}`);
+    if (clientCode !== 0) throw new Error(`${tools.client} exited with code ${clientCode} replaying: ${redact(clientErr.trim())}`);
   }
 }
 

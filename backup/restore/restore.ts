@@ -9,6 +9,7 @@ import { connect } from "../lib/mysql-connection";
 import { resolveMysqlTools } from "../lib/mysql-tools";
 import { Progress } from "../lib/progress";
 import { fetchVerifiedChain, VerifiedBinlog } from "./binlog-chain";
+import { FilterStats, filterBinlogFile } from "./binlog-filter";
 import { BackupEntry, listBackups } from "./catalog";
 import { DumpError, streamDump } from "./dump-loader";
 import { replayBinlogs } from "./replay";
@@ -147,10 +148,21 @@ export async function runRestore(config: RestoreConfig, options: RestoreOptions,
       );
       result.notes.push(...chain.notes);
       if (connection && chain.files.length > 0) {
-        await timed("replay-binlogs", () =>
-          replayBinlogs({ files: chain.files.map((file) => file.path), startPosition: manifest.coordinates.position, stopAt, databases: manifest.databases }, config.target, tools),
-        );
-        result.verification.push(`replayed into ${manifest.databases.join(", ")} without errors`);
+        const stats: FilterStats = { keptTransactions: 0, droppedTransactions: 0, droppedDatabases: [] };
+        const filtered = await timed("filter-binlogs", async () => {
+          const paths: string[] = [];
+          for (const [index, file] of chain.files.entries()) {
+            const path = `${file.path}.filtered`;
+            await filterBinlogFile(file.path, path, index === 0 ? manifest.coordinates.position : 0, manifest.databases, stats);
+            paths.push(path);
+          }
+          return paths;
+        });
+        await timed("replay-binlogs", () => replayBinlogs({ files: filtered, stopAt }, config.target, tools));
+        result.verification.push(`replayed ${stats.keptTransactions} transaction(s) into ${manifest.databases.join(", ")} without errors`);
+        if (stats.droppedTransactions > 0) {
+          result.notes.push(`left out ${stats.droppedTransactions} transaction(s) on schemas outside the backup (${stats.droppedDatabases.join(", ")})`);
+        }
       }
       if (connection) {
         result.tables = await timed("verify", async () => {

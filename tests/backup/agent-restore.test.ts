@@ -1,61 +1,162 @@
 import { strict as assert } from "node:assert";
-import { promises as fs } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { AgentProcess, agentEnvironment, readAgentStatus, restoreEnvironment, runRestoreCli, waitFor } from "../../backup/harness/cli-process";
-import { AzuriteInstance } from "../../backup/harness/azurite-instance";
-import { databaseDigest } from "../../backup/harness/digest";
-import { MariaDbInstance } from "../../backup/harness/mariadb-instance";
+import { createServer, Server } from "node:http";
+import { ContainerClient } from "@azure/storage-blob";
+import { CONTAINER, DrFixture, createSchema, writeBatch } from "./fixture";
 
-describe("backup agent and restore against MariaDB and Azurite", function () {
+async function secondBoundary(): Promise<void> {
+  // Binlog timestamps have one-second resolution: step past the current second.
+  await new Promise((resolve) => setTimeout(resolve, 1_100 - (Date.now() % 1_000)));
+}
+
+describe("backup agent and restore tool (real MariaDB and Azurite)", function () {
   this.timeout(120_000);
-  let azurite: AzuriteInstance;
-  let primary: MariaDbInstance;
-  let target: MariaDbInstance;
-  let work: string;
+  let dr: DrFixture;
 
   before(async () => {
-    work = await fs.mkdtemp(join(tmpdir(), "mysql-dr-test-"));
-    [azurite, primary, target] = await Promise.all([AzuriteInstance.start(work), MariaDbInstance.start({ binlog: true, parentDir: work }), MariaDbInstance.start({ binlog: false, parentDir: work })]);
-    const root = await primary.rootConnection();
-    await root.query("CREATE DATABASE shop");
-    await root.query("CREATE TABLE shop.orders (id INT PRIMARY KEY AUTO_INCREMENT, customer VARCHAR(64), note TEXT, amount DECIMAL(10,2))");
-    await root.query("INSERT INTO shop.orders (customer, note, amount) VALUES ('a', 'it''s (tricky); ),(', 1.50), ('b', NULL, 2.00)");
-    await root.end();
+    dr = await DrFixture.start();
   });
 
   after(async () => {
-    await Promise.all([azurite?.destroy(), primary?.destroy(), target?.destroy()]);
-    await fs.rm(work, { recursive: true, force: true });
+    await dr?.destroy();
   });
 
-  it("ships a full backup and live binlogs, and restores them to an identical database", async () => {
-    const agentBlob = await azurite.containerWithSas("backups", "caw");
-    const stateDir = join(work, "agent-state");
-    const agent = AgentProcess.start(agentEnvironment(primary.agentEndpoint, agentBlob, ["shop"], stateDir));
+  it("restores the newest full backup plus shipped binlogs to a database identical to the primary", async () => {
+    await dr.onPrimary((c) => createSchema(c, "shop"));
+    await dr.onPrimary((c) => writeBatch(c, "shop", 20, "before-backup"));
+    const agent = dr.startAgent("basic", "shop");
     try {
-      await waitFor("first full backup", 60_000, () => readAgentStatus(stateDir)?.fullBackup.last);
-      const root = await primary.rootConnection();
-      for (let i = 0; i < 50; i++) await root.query("INSERT INTO shop.orders (customer, note, amount) VALUES (?, ?, ?)", [`c${i}`, `note ${i}`, i]);
-      await root.query("UPDATE shop.orders SET amount = amount + 1 WHERE id % 3 = 0");
-      await root.query("DELETE FROM shop.orders WHERE id % 7 = 0");
-      const expected = await databaseDigest(root, "shop");
-      await root.end();
-      await waitFor("agent caught up", 30_000, () => {
-        const status = readAgentStatus(stateDir);
-        return status && status.lag.lagSeconds < 2 && status.shipping.localUnshippedBytes === 0 && Date.parse(status.lag.caughtUpAt ?? "0") > Date.now() - 2_000;
-      });
-      assert.equal(await agent.stop(), 0);
-      const run = await runRestoreCli(restoreEnvironment(target.rootEndpoint, azurite.sasFor("backups", "rl"), join(work, "restore-1")));
-      assert.equal(run.code, 0, run.stderr + run.stdout);
-      const restoredConnection = await target.rootConnection();
-      assert.deepEqual(await databaseDigest(restoredConnection, "shop"), expected);
-      await restoredConnection.end();
-      assert.ok(run.result?.recoveredTo, "restore reports what it recovered to");
-      assert.ok((run.result?.binlogFiles ?? 0) >= 1);
+      await dr.waitFullBackup("basic");
+      await dr.onPrimary((c) => writeBatch(c, "shop", 60, "after-backup"));
+      await dr.onPrimary((c) => c.query("ALTER TABLE shop.items ADD COLUMN extra INT DEFAULT 7"));
+      await dr.onPrimary((c) => writeBatch(c, "shop", 10, "after-ddl"));
+      await dr.waitCaughtUp("basic");
+      assert.equal(await agent.stop(), 0, agent.output());
     } finally {
       await agent.stop();
-      if (agent.output()) await fs.writeFile(join(work, "agent.log"), agent.output());
     }
+    const run = await dr.restore("basic");
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    assert.deepEqual(await dr.targetDigest("shop"), await dr.primaryDigest("shop"));
+    const result = run.result!;
+    assert.ok(result.binlogFiles >= 1);
+    assert.deepEqual(result.skippedBackups, []);
+    assert.ok(Date.parse(result.recoveredTo!.time) >= Date.parse(result.snapshotAt!), "recovery point is at or after the snapshot");
+    assert.deepEqual(result.phases.map((phase) => phase.name), ["catalog", "fetch-binlogs", "load-dump", "check-dump", "filter-binlogs", "replay-binlogs", "verify"]);
+  });
+
+  it("refuses to overwrite a non-empty target without --replace, changing nothing, and replaces it with --replace", async () => {
+    await dr.onTarget((c) => c.query("INSERT INTO shop.items (name) VALUES ('written on the target after restore')"));
+    const before = await dr.targetDigest("shop");
+    const refused = await dr.restore("basic");
+    assert.equal(refused.code, 2);
+    assert.match(refused.result!.error!, /refusing to overwrite the target: database `shop` exists with 1 table\(s\).*--replace/);
+    assert.deepEqual(await dr.targetDigest("shop"), before);
+    const replaced = await dr.restore("basic", ["--replace"]);
+    assert.equal(replaced.code, 0, replaced.stderr);
+    assert.deepEqual(await dr.targetDigest("shop"), await dr.primaryDigest("shop"));
+  });
+
+  it("restores to a point in time with --until and reports the recovery point", async () => {
+    await dr.onPrimary((c) => createSchema(c, "pitr"));
+    const agent = dr.startAgent("pitr", "pitr");
+    let expected: Awaited<ReturnType<DrFixture["primaryDigest"]>>;
+    let until: Date;
+    try {
+      await dr.waitFullBackup("pitr");
+      await dr.onPrimary((c) => writeBatch(c, "pitr", 30, "early"));
+      await secondBoundary();
+      expected = await dr.primaryDigest("pitr");
+      until = new Date();
+      await secondBoundary();
+      await dr.onPrimary((c) => writeBatch(c, "pitr", 30, "late"));
+      await dr.waitCaughtUp("pitr");
+    } finally {
+      await agent.stop();
+    }
+    const run = await dr.restore("pitr", ["--until", until.toISOString()]);
+    assert.equal(run.code, 0, run.stderr + run.stdout);
+    assert.deepEqual(await dr.targetDigest("pitr"), expected);
+    assert.notDeepEqual(expected, await dr.primaryDigest("pitr"));
+    assert.ok(Date.parse(run.result!.recoveredTo!.time) < until.getTime());
+  });
+
+  it("ships across binlog rotations and append-blob segments, sealing closed files", async () => {
+    await dr.onPrimary((c) => createSchema(c, "rot"));
+    const agent = dr.startAgent("rot", "rot", { DR_SEGMENT_MAX_BLOCKS: "2" });
+    try {
+      await dr.waitFullBackup("rot");
+      for (let round = 0; round < 3; round++) {
+        for (let i = 0; i < 4; i++) {
+          await dr.onPrimary((c) => writeBatch(c, "rot", 5, `r${round}-${i}`));
+          await new Promise((resolve) => setTimeout(resolve, 150));
+        }
+        await dr.onPrimary((c) => c.query("FLUSH BINARY LOGS"));
+      }
+      await dr.waitCaughtUp("rot");
+    } finally {
+      await agent.stop();
+    }
+    const names: string[] = [];
+    for await (const blob of dr.azurite.adminClient().getContainerClient(CONTAINER).listBlobsFlat({ prefix: "rot/binlog/" })) names.push(blob.name);
+    assert.ok(names.filter((name) => name.endsWith("/seal.json")).length >= 3, names.join("\n"));
+    assert.ok(names.some((name) => name.endsWith("/seg-000002")), "a file spans more than one segment");
+    const run = await dr.restore("rot");
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(run.result!.binlogFiles >= 4);
+    assert.deepEqual(await dr.targetDigest("rot"), await dr.primaryDigest("rot"));
+  });
+
+  it("gives the agent a SAS that can add backups but not read, list or delete them", async () => {
+    const agentSas = dr.agentBlob("basic/");
+    const container = new ContainerClient(`${agentSas.containerUrl}?${agentSas.sas}`);
+    const names: string[] = [];
+    for await (const blob of dr.azurite.adminClient().getContainerClient(CONTAINER).listBlobsFlat({ prefix: "basic/full/" })) names.push(blob.name);
+    const manifest = names.find((name) => name.endsWith("manifest.json"))!;
+    await assert.rejects(container.getBlobClient(manifest).downloadToBuffer(), (error: { statusCode?: number }) => error.statusCode === 403);
+    await assert.rejects(container.getBlobClient(manifest).delete(), (error: { statusCode?: number }) => error.statusCode === 403);
+    await assert.rejects(container.listBlobsFlat().next(), (error: { statusCode?: number }) => error.statusCode === 403);
+    const restoreSas = dr.restoreBlob("basic/");
+    const reader = new ContainerClient(`${restoreSas.containerUrl}?${restoreSas.sas}`);
+    await assert.rejects(reader.getBlockBlobClient("basic/full/x").upload("x", 1), (error: { statusCode?: number }) => error.statusCode === 403);
+  });
+
+  it("keeps passwords and SAS signatures out of its logs, and publishes its lag to CloudWatch", async () => {
+    const bodies: string[] = [];
+    const server: Server = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => (body += chunk.toString("latin1")));
+      request.on("end", () => {
+        bodies.push(`${request.headers["content-type"] ?? ""} ${body}`);
+        response.writeHead(200, { "content-type": "text/xml" }).end("<PutMetricDataResponse><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></PutMetricDataResponse>");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as { port: number }).port;
+    await dr.onPrimary((c) => createSchema(c, "secrets"));
+    const agent = dr.startAgent("secrets", "secrets", {
+      DR_CLOUDWATCH_NAMESPACE: "MulticloudDr",
+      DR_CLOUDWATCH_REGION: "ap-northeast-2",
+      DR_CLOUDWATCH_ENDPOINT: `http://127.0.0.1:${port}`,
+      DR_CLOUDWATCH_INTERVAL: "1s",
+      DR_CLOUDWATCH_STREAM: "petclinic",
+      AWS_ACCESS_KEY_ID: "AKIATESTTESTTEST",
+      AWS_SECRET_ACCESS_KEY: "test-secret-access-key",
+    });
+    try {
+      await dr.waitFullBackup("secrets");
+      await dr.onPrimary((c) => writeBatch(c, "secrets", 5, "s"));
+      await dr.waitCaughtUp("secrets");
+      const deadline = Date.now() + 10_000;
+      while (!bodies.some((body) => body.includes("BinlogShipLagSeconds")) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      await agent.stop();
+      server.close();
+    }
+    assert.ok(bodies.some((body) => body.includes("BinlogShipLagSeconds") && body.includes("MulticloudDr") && body.includes("petclinic")), bodies.join("\n"));
+    const signature = new URLSearchParams(dr.agentBlob("secrets/").sas).get("sig")!;
+    const log = agent.output();
+    assert.match(log, /full backup finished/);
+    assert.ok(!log.includes("agent-secret"), "the MySQL password is not logged");
+    assert.ok(!log.includes(signature) && !log.includes(encodeURIComponent(signature)), "the SAS signature is not logged");
   });
 });
