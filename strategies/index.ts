@@ -7,6 +7,7 @@ import { buildWarmStandby } from "./warmStandby";
 export { recoveryObjectives, RecoveryObjectives, STRATEGY_TARGETS } from "./objectives";
 export { CommonOutputs } from "./outputs";
 export { WarmStandbyOutputs } from "./warmStandby";
+export { PilotLightOutputs } from "./pilotLight";
 
 const BUILDERS: Record<Strategy, (config: DrConfig, accountId: pulumi.Output<string>) => CommonOutputs> = {
     "warm-standby": buildWarmStandby,

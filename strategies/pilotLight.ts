@@ -1,14 +1,174 @@
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { BackupInstance, BACKUP_METRIC_NAMESPACE, publicZone } from "../components/aws";
+import { AzureMysqlServer, AzureNetwork, BackupStorage, MaintenanceSite, SecretVault, VAULT_SECRETS } from "../components/azure";
+import { childTags } from "../components/tags";
 import { DrConfig } from "../config/types";
+import { backupToolAsset } from "./artifacts";
+import { buildFailoverDns } from "./dns";
+import { buildEmergencySite, PilotLightBase } from "./emergencySite";
 import { recoveryObjectives } from "./objectives";
 import { CommonOutputs, primaryOutputs } from "./outputs";
 import { buildPrimarySite } from "./primarySite";
+import { siteTags } from "./tags";
+
+/** Outputs of the pilot-light stack. */
+export interface PilotLightOutputs extends CommonOutputs {
+    appUrl: string;
+    dnsZoneId: pulumi.Output<string>;
+    dnsNameServers: pulumi.Output<string[]>;
+    primaryHealthCheckId: pulumi.Output<string>;
+    alarmTopicArn: pulumi.Output<string>;
+    /** Where Route 53 sends users when Seoul is down: the maintenance page, or the gateway in an emergency. */
+    secondaryTarget: pulumi.Output<string>;
+    azureLocation: string;
+    azureResourceGroup: pulumi.Output<string>;
+    backupContainerUrl: pulumi.Output<string>;
+    backupInstanceId: pulumi.Output<string>;
+    maintenancePageHost: pulumi.Output<string>;
+    /** Present only with `emergency`. */
+    emergencyMysqlHost?: pulumi.Output<string>;
+    emergencyGatewayHost?: pulumi.Output<string>;
+    emergencyGatewayIp?: pulumi.Output<string>;
+    /** `maintenance` or `app`, with `emergency`. */
+    emergencyServing?: string;
+}
 
 /**
- * The pilot-light stack's AWS side: the same primary as warm standby, with no second AWS region.
- * The Azure side (storage, backups, the emergency site) is built on top of this.
+ * Seoul primary plus Azure pilot light (seed 001). Normal times: the backup agent in Seoul streams
+ * binlogs and dumps into immutable Azure storage, a maintenance page waits outside AWS, the VNet
+ * and vault are ready. `emergency` adds MySQL (restored from the backups), VMs and a gateway.
  */
-export function buildPilotLight(config: DrConfig, accountId: pulumi.Output<string>): CommonOutputs {
+export function buildPilotLight(config: DrConfig, accountId: pulumi.Output<string>): PilotLightOutputs {
+    const azure = config.azure;
+    const backup = config.backup;
+    const dnsConfig = config.dns;
+    if (!azure || !backup || !dnsConfig) {
+        throw new Error("pilot-light needs its Azure, backup and DNS settings; config validation should have said so");
+    }
+    const tool = backupToolAsset();
+    const azureTags = siteTags(config, "standby");
+    const fqdn = `${dnsConfig.recordName}.${dnsConfig.domainName}`;
+
     const primary = buildPrimarySite(config, accountId);
-    return primaryOutputs(config, primary, primary.region, recoveryObjectives("pilot-light"));
+    const zone = publicZone("failover-zone", dnsConfig.domainName, dnsConfig.hostedZoneId, siteTags(config, "global"));
+
+    const client = authorization.getClientConfigOutput();
+    // Protected: deleting the group would delete the backups inside it along with everything else.
+    const group = new resources.ResourceGroup("pilot-light", { location: azure.location, tags: childTags("pilot-light", azureTags) }, { protect: config.protectData });
+    const network = new AzureNetwork("pilot-light", {
+        resourceGroupName: group.name,
+        location: azure.location,
+        cidr: azure.cidr,
+        outboundInternet: config.emergency,
+        tags: azureTags,
+    });
+    const backups = new BackupStorage("drbackups", {
+        resourceGroupName: group.name,
+        location: azure.location,
+        skuName: azure.storageSku,
+        containerName: backup.containerName,
+        immutabilityDays: backup.immutabilityDays,
+        coolAfterDays: backup.coolAfterDays,
+        deleteAfterDays: backup.deleteAfterDays,
+        allowedIps: primary.network.natPublicIps,
+        allowedSubnetIds: [network.subnetIds.app],
+        sasExpiry: backup.sasExpiry,
+        protect: config.protectData,
+        tags: azureTags,
+    });
+    const site = new MaintenanceSite("maintenance", {
+        resourceGroupName: group.name,
+        location: azure.location,
+        hostname: fqdn,
+        zoneId: zone.zoneId,
+        serviceName: config.tags.service ?? dnsConfig.domainName,
+        tools: { "mysql-dr.js": tool },
+        sasExpiry: backup.sasExpiry,
+        tags: azureTags,
+    });
+    const mysql = config.emergency
+        ? new AzureMysqlServer("emergency-mysql", {
+            resourceGroupName: group.name,
+            location: azure.location,
+            vnetId: network.vnetId,
+            subnetId: network.subnetIds.mysql,
+            skuName: azure.mysqlSkuName,
+            version: azure.mysqlVersion,
+            storageGb: azure.mysqlStorageGb,
+            administratorLogin: config.database.username,
+            databaseName: config.database.databaseName,
+            tags: azureTags,
+        })
+        : undefined;
+    const vault = new SecretVault("drvault", {
+        resourceGroupName: group.name,
+        location: azure.location,
+        tenantId: client.tenantId,
+        allowedSubnetIds: [network.subnetIds.app],
+        secrets: {
+            [VAULT_SECRETS.restoreSas]: backups.readerSas,
+            [VAULT_SECRETS.toolsSas]: site.toolsSas,
+            ...(mysql ? { [VAULT_SECRETS.mysqlPassword]: mysql.administratorPassword } : {}),
+        },
+        tags: azureTags,
+    });
+
+    const agent = new BackupInstance("backup-agent", {
+        region: primary.region,
+        vpcId: primary.network.vpcId,
+        subnetId: primary.network.privateSubnetIds[0],
+        instanceType: backup.instanceType,
+        kmsKeyArn: primary.dataKey.arn,
+        artifact: tool,
+        secretSettings: { DR_MYSQL_PASSWORD: primary.credentials.password, DR_BLOB_SAS: backups.writerSas },
+        settings: {
+            DR_MYSQL_HOST: primary.database.address,
+            DR_MYSQL_PORT: "3306",
+            DR_MYSQL_USER: primary.credentials.username,
+            DR_MYSQL_FLAVOR: "mysql",
+            DR_DATABASES: config.database.databaseName,
+            DR_BLOB_CONTAINER_URL: backups.containerUrl,
+            DR_FULL_BACKUP_INTERVAL: `${backup.fullBackupIntervalHours}h`,
+            DR_CLOUDWATCH_NAMESPACE: BACKUP_METRIC_NAMESPACE,
+            DR_CLOUDWATCH_REGION: primary.region,
+            DR_CLOUDWATCH_STREAM: pulumi.getStack(),
+            DR_LOG_FORMAT: "json",
+        },
+        databaseCidrs: primary.network.dataSubnetCidrs,
+        binlogRetentionHours: backup.binlogRetentionHours,
+        tags: siteTags(config, "primary"),
+    });
+
+    const gatewayLabel = new random.RandomString("emergency-gateway-label", { length: 10, special: false, upper: false }).result
+        .apply(suffix => `dr-${suffix}`);
+    const base: PilotLightBase = { resourceGroupName: group.name, subscriptionId: client.subscriptionId, network, backups, site, vault, gatewayLabel };
+    const emergency = mysql ? buildEmergencySite(azure, base, mysql, azureTags) : undefined;
+
+    const secondaryTarget = emergency ? emergency.gateway.fqdn : site.webHost;
+    // The secondary is not probed: the maintenance page and the gateway listen on plain HTTP, the primary's probe is HTTPS.
+    const dns = buildFailoverDns(config, dnsConfig, zone, accountId, { target: secondaryTarget, healthChecked: false });
+
+    return {
+        ...primaryOutputs(config, primary, config.emergency ? azure.location : primary.region, recoveryObjectives("pilot-light", dns.detectionSeconds)),
+        appUrl: `https://${dns.fqdn}`,
+        dnsZoneId: zone.zoneId,
+        dnsNameServers: zone.nameServers,
+        primaryHealthCheckId: dns.primaryHealthCheckId,
+        alarmTopicArn: dns.alarmTopicArn,
+        secondaryTarget,
+        azureLocation: azure.location,
+        azureResourceGroup: group.name,
+        backupContainerUrl: backups.containerUrl,
+        backupInstanceId: agent.instanceId,
+        maintenancePageHost: site.webHost,
+        ...(emergency ? {
+            emergencyMysqlHost: emergency.mysql.fqdn,
+            emergencyGatewayHost: emergency.gateway.fqdn,
+            emergencyGatewayIp: emergency.gateway.publicIp,
+            emergencyServing: emergency.gateway.serving,
+        } : {}),
+    };
 }

@@ -10,3 +10,5 @@ export * from "./replicatedBuckets";
 export * from "./secureBucket";
 export * from "../validation";
 export * from "./publicZone";
+export * from "./backupInstance";
+export * from "./backupInstanceBoot";

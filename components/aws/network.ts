@@ -61,6 +61,10 @@ export class Network extends pulumi.ComponentResource {
     readonly dataSubnetIds: pulumi.Output<string>[];
     /** CIDRs of the private tier: the only sources the data tier admits. */
     readonly privateSubnetCidrs: string[];
+    /** CIDRs of the data tier, where databases live. */
+    readonly dataSubnetCidrs: string[];
+    /** Public addresses of the NAT gateways: how the private tier appears to the internet (and to firewalls elsewhere). */
+    readonly natPublicIps: pulumi.Output<string>[];
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         assertValidArgs("Network", name, validateNetworkArgs(args));
@@ -107,8 +111,10 @@ export class Network extends pulumi.ComponentResource {
         }, parent));
 
         const natCount = (args.natMode ?? "per-az") === "per-az" ? zones.length : 1;
+        const natIps: pulumi.Output<string>[] = [];
         const natGateways = [...Array(natCount).keys()].map(i => {
             const eip = new aws.ec2.Eip(`${name}-nat-eip-${i}`, { region, domain: "vpc", tags: tags(`${name}-nat-eip-${i}`) }, parent);
+            natIps.push(eip.publicIp);
             return new aws.ec2.NatGateway(`${name}-nat-${i}`, {
                 region,
                 allocationId: eip.id,
@@ -173,6 +179,8 @@ export class Network extends pulumi.ComponentResource {
         this.privateSubnetIds = privateSubnets.map(s => s.id);
         this.dataSubnetIds = dataSubnets.map(s => s.id);
         this.privateSubnetCidrs = layout.private;
+        this.dataSubnetCidrs = layout.data;
+        this.natPublicIps = natIps;
         this.registerOutputs({
             vpcId: this.vpcId,
             publicSubnetIds: this.publicSubnetIds,

@@ -65,12 +65,32 @@ describe("config: parseConfig", () => {
         assert.deepStrictEqual(config.kubernetes.publicAccessCidrs, []);
     });
 
-    it("reads the pilot-light stack file with no standby and no DNS", () => {
+    it("reads the pilot-light stack file: no AWS standby, Azure in Korea Central, backups kept write-once", () => {
         const config = parseConfig(projectValues(stackFileConfig("pilot-light")));
         assert.strictEqual(config.strategy, "pilot-light");
         assert.strictEqual(config.standby, undefined);
-        assert.strictEqual(config.dns, undefined);
         assert.strictEqual(config.emergency, false);
+        assert.strictEqual(config.dns?.standbyOrigin, undefined);
+        assert.strictEqual(config.dns?.primaryOrigin, "seoul-lb.petclinic.example.com");
+        assert.deepStrictEqual(
+            { location: config.azure?.location, cidr: config.azure?.cidr, serveApp: config.azure?.serveApp, vmSize: config.azure?.vmSize },
+            { location: "koreacentral", cidr: "10.30.0.0/16", serveApp: false, vmSize: "Standard_B1s" });
+        assert.deepStrictEqual(
+            [config.backup?.containerName, config.backup?.immutabilityDays, config.backup?.coolAfterDays, config.backup?.deleteAfterDays],
+            ["mysql-backups", 7, 7, 37]);
+        assert.ok(Date.parse(config.backup!.sasExpiry) > Date.now() + 365 * 24 * 3600 * 1000 - 1, "SAS tokens last at least a year");
+    });
+
+    it("has no Azure or backup settings on warm standby", () => {
+        const config = parseConfig(projectValues(warmStandby));
+        assert.strictEqual(config.azure, undefined);
+        assert.strictEqual(config.backup, undefined);
+    });
+
+    it("refuses an expired or malformed SAS expiry and a past date", () => {
+        const pilot = stackFileConfig("pilot-light");
+        assert.match(problemsWith({ backupSasExpiry: "2020-01-01T00:00:00Z" }, pilot).message, /backupSasExpiry 2020-01-01T00:00:00Z is in the past/);
+        assert.match(problemsWith({ backupSasExpiry: "next year" }, pilot).message, /"next year" is not an ISO 8601 UTC date/);
     });
 
     const cases: { name: string; overrides: Record<string, unknown>; key: string; pattern: RegExp }[] = [

@@ -1,45 +1,273 @@
 import * as assert from "assert";
-import { CommonOutputs } from "../../strategies";
+import * as path from "path";
+import { PilotLightOutputs } from "../../strategies";
+import { backupToolAsset } from "../../strategies/artifacts";
 import { defineStack } from "../../program";
-import { cloudResources, ofType, regionOf } from "../support/query";
-import { DeclaredResource, runProgram } from "../support/runProgram";
+import { valueOf } from "../support/mockCloud";
+import { cloudResources, named, ofType, regionOf, statementsOf } from "../support/query";
+import { DeclaredResource, ProgramFailure, ProgramRun, runProgram } from "../support/runProgram";
 import { stackFileConfig } from "../support/stackFiles";
 
-describe("program: pilot-light stack (AWS side)", () => {
+const SEOUL = "ap-northeast-2";
+const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq0dGVzdGtleWZvcm11bHRpY2xvdWRkcnRlc3RzMDAwMDAw ops@example.com";
+const A = {
+    account: "azure-native:storage:StorageAccount",
+    container: "azure-native:storage:BlobContainer",
+    worm: "azure-native:storage:BlobContainerImmutabilityPolicy",
+    lifecycle: "azure-native:storage:ManagementPolicy",
+    vnet: "azure-native:network:VirtualNetwork",
+    subnet: "azure-native:network:Subnet",
+    nsg: "azure-native:network:NetworkSecurityGroup",
+    mysql: "azure-native:dbformysql:Server",
+    vm: "azure-native:compute:VirtualMachine",
+    gateway: "azure-native:network:ApplicationGateway",
+    secret: "azure-native:keyvault:Secret",
+};
+
+function runPilotLight(overrides: Record<string, unknown> = {}): Promise<ProgramRun<PilotLightOutputs>> {
+    return runProgram(defineStack as () => PilotLightOutputs, { ...stackFileConfig("pilot-light"), ...overrides }, "pilot-light");
+}
+
+const emergencyOn = { "multicloud-dr:emergency": true, "multicloud-dr:azureSshPublicKey": SSH_KEY };
+
+/** Secret strings the mocks hand out: generated passwords and SAS signatures. */
+function leakedSecrets(text: string): string[] {
+    return ["MockPassword", "sig=MockSig"].filter(marker => text.includes(marker));
+}
+
+describe("program: pilot-light stack, normal mode", () => {
+    let run: ProgramRun<PilotLightOutputs>;
     let resources: DeclaredResource[];
-    let outputs: CommonOutputs;
     before(async () => {
-        const run = await runProgram(defineStack, stackFileConfig("pilot-light"), "pilot-light");
-        resources = run.resources;
-        outputs = run.outputs;
+        run = await runPilotLight();
+        resources = cloudResources(run.resources);
     });
 
-    it("builds the same Seoul primary as warm standby", () => {
-        assert.deepStrictEqual(ofType(resources, "aws:ec2/vpc:Vpc").map(v => [regionOf(v), v.inputs.cidrBlock]), [["ap-northeast-2", "10.10.0.0/16"]]);
-        assert.strictEqual(ofType(resources, "aws:eks/cluster:Cluster").length, 1);
+    it("builds the same Seoul primary as warm standby and copies nothing to a second AWS region", () => {
+        assert.deepStrictEqual(ofType(resources, "aws:ec2/vpc:Vpc").map(v => [regionOf(v), v.inputs.cidrBlock]), [[SEOUL, "10.10.0.0/16"]]);
         const [database] = ofType(resources, "aws:rds/instance:Instance");
-        assert.strictEqual(database.inputs.multiAz, true);
-        assert.strictEqual(database.inputs.storageEncrypted, true);
-        assert.strictEqual(ofType(resources, "aws:dynamodb/table:Table").length, 2);
-        assert.strictEqual(ofType(resources, "aws:s3/bucket:Bucket").length, 3);
-        assert.strictEqual(ofType(resources, "aws:ecr/repository:Repository").length, 5);
-    });
-
-    it("declares nothing in Tokyo and copies nothing to another AWS region", () => {
-        const elsewhere = cloudResources(resources).filter(r => regionOf(r) !== undefined && regionOf(r) !== "ap-northeast-2");
-        assert.deepStrictEqual(elsewhere.map(r => `${r.type}::${r.name}@${regionOf(r)}`), []);
-        for (const table of ofType(resources, "aws:dynamodb/table:Table")) {
-            assert.deepStrictEqual(table.inputs.replicas, []);
-        }
+        assert.deepStrictEqual([database.inputs.multiAz, database.inputs.storageEncrypted, database.inputs.replicateSourceDb], [true, true, undefined]);
+        const awsRegions = new Set(resources.filter(r => r.type.startsWith("aws:")).map(regionOf).filter(Boolean));
+        assert.deepStrictEqual([...awsRegions].sort(), [SEOUL, "us-east-1"], "Seoul, plus Route 53's metric region for alarms");
+        assert.ok(ofType(resources, "aws:dynamodb/table:Table").every(t => t.inputs.replicas.length === 0));
         assert.strictEqual(ofType(resources, "aws:s3/bucketReplicationConfig:BucketReplicationConfig").length, 0);
         assert.strictEqual(ofType(resources, "aws:ecr/replicationConfiguration:ReplicationConfiguration").length, 0);
-        assert.deepStrictEqual(ofType(resources, "aws:secretsmanager/secret:Secret")[0].inputs.replicas, []);
     });
 
-    it("reports its strategy, region and the seed's pilot-light objectives", () => {
-        assert.strictEqual(outputs.strategy, "pilot-light");
-        assert.strictEqual(outputs.activeRegion, "ap-northeast-2");
-        assert.deepStrictEqual(outputs.recoveryObjectives.rtoMinutes, { min: 120, max: 240 });
-        assert.strictEqual(outputs.recoveryObjectives.rpoSeconds.max, 300);
+    it("keeps backups in a storage account with HTTPS only, TLS 1.2, no public blob access and a firewall", () => {
+        const account = ofType(resources, A.account).find(a => a.inputs.enableHttpsTrafficOnly === true);
+        assert.ok(account, "a backup storage account");
+        assert.strictEqual(account.inputs.kind, "StorageV2");
+        assert.strictEqual(account.inputs.minimumTlsVersion, "TLS1_2");
+        assert.strictEqual(account.inputs.allowBlobPublicAccess, false);
+        assert.strictEqual(account.inputs.networkRuleSet.defaultAction, "Deny");
+        assert.strictEqual(account.inputs.networkRuleSet.ipRules.length, 3, "the three Seoul NAT addresses");
+        assert.strictEqual(account.inputs.networkRuleSet.virtualNetworkRules.length, 1, "the app subnet");
+        assert.strictEqual(account.protect, true);
+        assert.strictEqual(account.inputs.location, "koreacentral");
+    });
+
+    it("makes the backup container private and write-once, with versioning, soft delete and lifecycle rules", () => {
+        const container = ofType(resources, A.container).find(c => c.inputs.containerName === "mysql-backups");
+        assert.ok(container);
+        assert.strictEqual(container.inputs.publicAccess, "None");
+        assert.strictEqual(container.protect, true);
+        const [worm] = ofType(resources, A.worm);
+        assert.strictEqual(worm.inputs.containerName, "mysql-backups");
+        assert.strictEqual(worm.inputs.immutabilityPeriodSinceCreationInDays, 7);
+        assert.strictEqual(worm.inputs.allowProtectedAppendWritesAll, true);
+        const [service] = ofType(resources, "azure-native:storage:BlobServiceProperties");
+        assert.strictEqual(service.inputs.isVersioningEnabled, true);
+        assert.strictEqual(service.inputs.deleteRetentionPolicy.enabled, true);
+        const [lifecycle] = ofType(resources, A.lifecycle);
+        const [dumps, binlogs] = lifecycle.inputs.policy.rules;
+        assert.deepStrictEqual(dumps.definition.actions.baseBlob, {
+            tierToCool: { daysAfterModificationGreaterThan: 7 },
+            delete: { daysAfterModificationGreaterThan: 37 },
+        });
+        assert.deepStrictEqual(binlogs.definition.filters.blobTypes, ["appendBlob"]);
+    });
+
+    it("reserves a VNet with gateway, web, app and delegated MySQL subnets, and no internet path", () => {
+        const [vnet] = ofType(resources, A.vnet);
+        assert.deepStrictEqual(vnet.inputs.addressSpace.addressPrefixes, ["10.30.0.0/16"]);
+        const subnets = ofType(resources, A.subnet);
+        assert.deepStrictEqual(subnets.map(s => s.inputs.addressPrefix).sort(), ["10.30.0.0/20", "10.30.16.0/20", "10.30.32.0/20", "10.30.48.0/20"]);
+        assert.ok(subnets.every(s => s.inputs.defaultOutboundAccess === false && s.inputs.natGateway === undefined));
+        const mysqlSubnet = named(resources, A.subnet, "pilot-light-mysql");
+        assert.strictEqual(mysqlSubnet.inputs.delegations[0].serviceName, "Microsoft.DBforMySQL/flexibleServers");
+    });
+
+    it("runs the backup agent on a private Seoul instance: IMDSv2, no SSH, encrypted disk, secrets only in Secrets Manager", () => {
+        const instance = named(resources, "aws:ec2/instance:Instance", "backup-agent");
+        assert.strictEqual(regionOf(instance), SEOUL);
+        assert.strictEqual(instance.inputs.metadataOptions.httpTokens, "required");
+        assert.strictEqual(instance.inputs.associatePublicIpAddress, false);
+        assert.strictEqual(instance.inputs.keyName, undefined, "no SSH key pair");
+        assert.strictEqual(instance.inputs.rootBlockDevice.encrypted, true);
+        const sg = named(resources, "aws:ec2/securityGroup:SecurityGroup", "backup-agent-sg");
+        assert.strictEqual(sg.inputs.ingress, undefined, "no inbound rule at all");
+        assert.deepStrictEqual(leakedSecrets(instance.inputs.userData), []);
+        assert.match(instance.inputs.userData, /systemctl enable --now mysql-dr-binlog-retention.service mysql-dr-agent.service/);
+        assert.match(instance.inputs.userData, /binlog retention hours', 24/);
+        const settings = named(resources, "aws:secretsmanager/secretVersion:SecretVersion", "backup-agent-settings-value");
+        assert.ok(settings.secretInputs.includes("secretString"));
+        const values = JSON.parse(settings.inputs.secretString);
+        assert.match(values.DR_BLOB_SAS, /sp=acw&/, "the agent's SAS can add, create and write only");
+        assert.match(values.DR_MYSQL_PASSWORD, /^MockPassword-/);
+    });
+
+    it("lets the agent's role read exactly one secret and one object", () => {
+        const policy = named(resources, "aws:iam/rolePolicy:RolePolicy", "backup-agent-least-privilege");
+        const bySid = Object.fromEntries(statementsOf(policy.inputs.policy).map((s: any) => [s.Sid, s]));
+        const secret = named(resources, "aws:secretsmanager/secret:Secret", "backup-agent-settings");
+        assert.ok(bySid.ReadOwnSecret.Resource.startsWith("arn:aws:secretsmanager:ap-northeast-2:"));
+        assert.ok(bySid.ReadOwnSecret.Resource.includes(secret.name));
+        assert.match(bySid.ReadOwnArtifact.Resource, /^arn:aws:s3:::backup-agent-artifacts-[0-9a-f]+\/mysql-dr\/mysql-dr\.js$/);
+        assert.deepStrictEqual(bySid.PublishLagMetric.Condition, { StringEquals: { "cloudwatch:namespace": "MultiCloudDR/Backup" } });
+    });
+
+    it("gives the restore tool a read-only SAS, kept in Key Vault", () => {
+        const sas = ofType(resources, A.secret).find(s => s.inputs.secretName === "restore-sas");
+        assert.ok(sas);
+        assert.match(sas.inputs.properties.value, /sp=rl&/);
+        assert.ok(sas.secretInputs.includes("properties"));
+        const [vault] = ofType(resources, "azure-native:keyvault:Vault");
+        assert.strictEqual(vault.inputs.properties.enableRbacAuthorization, true);
+        assert.strictEqual(vault.inputs.properties.enablePurgeProtection, true);
+        assert.strictEqual(vault.inputs.properties.networkAcls.defaultAction, "Deny");
+    });
+
+    it("serves a maintenance page outside AWS and points Route 53's SECONDARY at it", async () => {
+        const site = named(resources, A.account, "maintenance-account");
+        assert.strictEqual(site.inputs.allowBlobPublicAccess, false);
+        assert.deepStrictEqual(site.inputs.customDomain, { name: "app.petclinic.example.com", useSubDomainName: true });
+        const page = ofType(resources, "azure-native:storage:Blob").find(b => b.name === "maintenance-index");
+        assert.ok(page);
+        const records = ofType(resources, "aws:route53/record:Record");
+        const secondary = records.find(r => r.inputs.failoverRoutingPolicies?.[0]?.type === "SECONDARY");
+        assert.deepStrictEqual(secondary?.inputs.records, [await valueOf(run.outputs.maintenancePageHost)]);
+        assert.match(secondary!.inputs.records[0], /\.z12\.web\.core\.windows\.net$/);
+        const primary = records.find(r => r.inputs.failoverRoutingPolicies?.[0]?.type === "PRIMARY");
+        assert.ok(primary?.inputs.healthCheckId);
+        assert.ok(records.some(r => r.inputs.name === "asverify.app.petclinic.example.com"));
+    });
+
+    it("declares no MySQL server, VM or Application Gateway", () => {
+        for (const type of [A.mysql, A.vm, A.gateway]) {
+            assert.strictEqual(ofType(resources, type).length, 0, type);
+        }
+        assert.strictEqual(run.outputs.emergencyGatewayHost, undefined);
+    });
+
+    it("reports its strategy and the seed's pilot-light objectives", () => {
+        assert.strictEqual(run.outputs.strategy, "pilot-light");
+        assert.strictEqual(run.outputs.activeRegion, SEOUL);
+        assert.deepStrictEqual(run.outputs.recoveryObjectives.rtoMinutes, { min: 120, max: 240 });
+    });
+});
+
+describe("program: pilot-light stack, emergency mode", () => {
+    let normal: ProgramRun<PilotLightOutputs>;
+    let emergency: ProgramRun<PilotLightOutputs>;
+    let serving: ProgramRun<PilotLightOutputs>;
+    let resources: DeclaredResource[];
+    before(async () => {
+        normal = await runPilotLight();
+        emergency = await runPilotLight(emergencyOn);
+        serving = await runPilotLight({ ...emergencyOn, "multicloud-dr:serveApp": true });
+        resources = cloudResources(emergency.resources);
+    });
+
+    it("adds a private, TLS-only, protected MySQL flexible server with backups", () => {
+        const [server] = ofType(resources, A.mysql);
+        assert.strictEqual(server.protect, true);
+        assert.strictEqual(server.inputs.network.publicNetworkAccess, "Disabled");
+        assert.match(server.inputs.network.delegatedSubnetResourceId, /\/Subnet\/pilotlightmysq[0-9a-f]+$/, "the delegated subnet");
+        assert.strictEqual(server.inputs.backup.backupRetentionDays, 7);
+        assert.ok(server.secretInputs.includes("administratorLoginPassword"));
+        const tls = ofType(resources, "azure-native:dbformysql:Configuration").find(c => c.inputs.configurationName === "require_secure_transport");
+        assert.strictEqual(tls?.inputs.value, "ON");
+        assert.strictEqual(ofType(resources, "azure-native:dbformysql:FirewallRule").length, 0);
+        assert.strictEqual(named(resources, "azure-native:dbformysql:Database", "emergency-mysql-database").protect, true);
+    });
+
+    it("adds web and app VMs that take SSH keys only and carry no secret in their boot data", () => {
+        const vms = ofType(resources, A.vm);
+        assert.strictEqual(vms.length, 2);
+        for (const vm of vms) {
+            assert.strictEqual(vm.inputs.osProfile.linuxConfiguration.disablePasswordAuthentication, true);
+            assert.strictEqual(vm.inputs.osProfile.adminPassword, undefined);
+            assert.strictEqual(vm.inputs.osProfile.linuxConfiguration.ssh.publicKeys[0].keyData, SSH_KEY);
+            const boot = Buffer.from(vm.inputs.osProfile.customData, "base64").toString("utf8");
+            assert.deepStrictEqual(leakedSecrets(boot), [], vm.name);
+        }
+        const appBoot = Buffer.from(named(resources, A.vm, "emergency-app").inputs.osProfile.customData, "base64").toString("utf8");
+        assert.match(appBoot, /mysql-dr\.js restore --config \/etc\/mysql-dr\/restore\.env/);
+        assert.match(appBoot, /Requires=mysql-dr-restore\.service/, "the app starts only after the restore");
+        assert.ok(ofType(resources, "azure-native:network:NetworkInterface").every(n => n.inputs.ipConfigurations[0].publicIPAddress === undefined));
+        assert.strictEqual(ofType(resources, "azure-native:authorization:RoleAssignment").length, 1, "only the app VM reads the vault");
+    });
+
+    it("admits to each tier only the tier in front of it", () => {
+        const rules = Object.fromEntries(ofType(resources, A.nsg).map(n => [n.name, n.inputs.securityRules]));
+        assert.deepStrictEqual(rules["pilot-light-web-nsg"][0].destinationPortRange, "80");
+        assert.deepStrictEqual(rules["pilot-light-app-nsg"][0].sourceAddressPrefix, "10.30.16.0/20");
+        assert.deepStrictEqual(rules["pilot-light-mysql-nsg"][0].sourceAddressPrefix, "10.30.32.0/20");
+        for (const list of Object.values(rules) as any[][]) {
+            assert.ok(list.every(rule => rule.access === "Deny" || !["*", "Internet", "0.0.0.0/0"].includes(rule.sourceAddressPrefix)));
+        }
+    });
+
+    it("adds an Application Gateway that shows the maintenance page until serveApp", async () => {
+        const [gateway] = ofType(resources, A.gateway);
+        assert.strictEqual(gateway.inputs.sku.name, "Standard_v2");
+        assert.match(gateway.inputs.requestRoutingRules[0].backendAddressPool.id, /\/backendAddressPools\/maintenance$/);
+        const [servingGateway] = ofType(serving.resources, A.gateway);
+        assert.match(servingGateway.inputs.requestRoutingRules[0].backendAddressPool.id, /\/backendAddressPools\/app$/);
+        assert.strictEqual(serving.outputs.emergencyServing, "app");
+        assert.ok(gateway.inputs.probes.some((p: any) => p.path === "/health"));
+    });
+
+    it("points Route 53's SECONDARY record at the gateway", async () => {
+        const secondary = ofType(resources, "aws:route53/record:Record").find(r => r.inputs.failoverRoutingPolicies?.[0]?.type === "SECONDARY");
+        assert.deepStrictEqual(secondary?.inputs.records, [await valueOf(emergency.outputs.emergencyGatewayHost!)]);
+        assert.match(secondary!.inputs.records[0], /^dr-[a-z0-9]+\.koreacentral\.cloudapp\.azure\.com$/);
+    });
+
+    it("adds resources without removing or replacing any of normal mode's", () => {
+        const before = new Set(normal.resources.map(r => r.urn));
+        const after = new Set(emergency.resources.map(r => r.urn));
+        assert.ok(after.size > before.size);
+        assert.deepStrictEqual([...before].filter(urn => !after.has(urn)), []);
+        for (const stateful of [A.account, A.container, A.worm, "aws:rds/instance:Instance"]) {
+            for (const r of ofType(normal.resources, stateful)) {
+                const twin = emergency.resources.find(e => e.urn === r.urn)!;
+                assert.deepStrictEqual(twin.inputs, r.inputs, `${r.name} changes with emergency`);
+            }
+        }
+    });
+});
+
+describe("program: pilot-light config and packaging errors", () => {
+    for (const [overrides, pattern] of [
+        [{ "multicloud-dr:emergency": true }, /multicloud-dr:azureSshPublicKey is required when emergency is true/],
+        [{ "multicloud-dr:serveApp": true }, /multicloud-dr:serveApp is true, but emergency is false/],
+        [{ "multicloud-dr:azureCidr": "10.10.0.0/16" }, /multicloud-dr:azureCidr 10\.10\.0\.0\/16 overlaps primaryCidr/],
+        [{ "multicloud-dr:backupDeleteAfterDays": 3 }, /backupDeleteAfterDays 3 is shorter than backupImmutabilityDays 7/],
+        [{ "multicloud-dr:failover": true }, /failover is true, but strategy pilot-light has no AWS standby/],
+    ] as [Record<string, unknown>, RegExp][]) {
+        it(`fails with ${pattern} and declares nothing`, async () => {
+            await assert.rejects(runPilotLight(overrides), (error: Error) => {
+                assert.ok(error instanceof ProgramFailure);
+                assert.match(error.message, pattern);
+                assert.deepStrictEqual(error.declared, []);
+                return true;
+            });
+        });
+    }
+
+    it("refuses to deploy without the bundled backup tool, naming the command that builds it", () => {
+        assert.throws(() => backupToolAsset(path.join(__dirname, "no-such-bundle.js")), /no-such-bundle\.js is missing: run `npm run build:backup` before `pulumi up`/);
     });
 });

@@ -10,7 +10,19 @@ const SCENARIOS: { name: string; stack: string; overrides: Record<string, unknow
     { name: "warm-standby", stack: "warm-standby", overrides: {} },
     { name: "warm-standby failover", stack: "warm-standby", overrides: { "multicloud-dr:failover": true } },
     { name: "pilot-light", stack: "pilot-light", overrides: {} },
+    {
+        name: "pilot-light emergency serving the app",
+        stack: "pilot-light",
+        overrides: {
+            "multicloud-dr:emergency": true,
+            "multicloud-dr:serveApp": true,
+            "multicloud-dr:azureSshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq0dGVzdGtleWZvcm11bHRpY2xvdWRkcnRlc3RzMDAwMDAw ops@example.com",
+        },
+    },
 ];
+
+/** Ports that must never face the internet: SSH, RDP, databases and caches. */
+const ADMIN_PORTS = [22, 3389, 3306, 5432, 1433, 6379, 27017];
 
 /** Every policy document a resource carries, by where it sits. */
 function policyDocuments(resources: DeclaredResource[]): { where: string; document: unknown }[] {
@@ -130,12 +142,36 @@ for (const scenario of SCENARIOS) {
             assert.strictEqual(withPassword.length, 1, "only the primary takes a password; a replica inherits it");
             assert.ok(withPassword[0].secretInputs.includes("password"));
             const versions = ofType(resources, "aws:secretsmanager/secretVersion:SecretVersion");
-            assert.ok(versions.length === 1 && versions[0].secretInputs.includes("secretString"));
+            assert.ok(versions.length >= 1);
+            assert.deepStrictEqual(versions.filter(v => !v.secretInputs.includes("secretString")).map(v => v.name), []);
+        });
+
+        it("keeps Azure storage on TLS 1.2 without public blob access, and every Azure secret secret", () => {
+            for (const account of ofType(resources, "azure-native:storage:StorageAccount")) {
+                assert.strictEqual(account.inputs.minimumTlsVersion, "TLS1_2", account.name);
+                assert.strictEqual(account.inputs.allowBlobPublicAccess, false, account.name);
+            }
+            assert.deepStrictEqual(ofType(resources, "azure-native:keyvault:Secret").filter(x => !x.secretInputs.includes("properties")).map(x => x.name), []);
+        });
+
+        it("opens no admin or database port to the internet in Azure, and logs into VMs by key only", () => {
+            const open = ofType(resources, "azure-native:network:NetworkSecurityGroup").flatMap(nsg => (nsg.inputs.securityRules ?? [])
+                .filter((rule: any) => rule.access === "Allow" && rule.direction === "Inbound")
+                .filter((rule: any) => ["*", "Internet", "0.0.0.0/0"].includes(rule.sourceAddressPrefix))
+                .filter((rule: any) => rule.destinationPortRange === "*" || ADMIN_PORTS.includes(Number(rule.destinationPortRange)))
+                .map((rule: any) => `${nsg.name}:${rule.name}`));
+            assert.deepStrictEqual(open, []);
+            for (const vm of ofType(resources, "azure-native:compute:VirtualMachine")) {
+                assert.strictEqual(vm.inputs.osProfile.linuxConfiguration.disablePasswordAuthentication, true);
+            }
+            for (const instance of ofType(resources, "aws:ec2/instance:Instance")) {
+                assert.strictEqual(instance.inputs.metadataOptions.httpTokens, "required");
+            }
         });
 
         it("tags every taggable resource with its name, project, strategy and site", () => {
             const untagged = resources
-                .filter(r => r.inputs.tags !== undefined)
+                .filter(r => r.inputs.tags !== undefined && typeof r.inputs.tags === "object")
                 .filter(r => !r.inputs.tags.Name || r.inputs.tags["dr:project"] !== "multicloud-dr" || !r.inputs.tags["dr:strategy"] || !r.inputs.tags["dr:site"]);
             assert.deepStrictEqual(untagged.map(r => r.name), []);
         });

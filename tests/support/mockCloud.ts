@@ -3,6 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 
 /** The account every mocked ARN belongs to. */
 export const MOCK_ACCOUNT_ID = "123456789012";
+/** The Azure subscription and tenant every mocked id belongs to. */
+export const MOCK_SUBSCRIPTION_ID = "00000000-0000-4000-8000-000000000001";
+export const MOCK_TENANT_ID = "00000000-0000-4000-8000-000000000002";
 
 /** Region a resource is managed in: its `region` input, or the default provider's (the primary). */
 export function regionOf(inputs: Record<string, unknown>, fallback = "ap-northeast-2"): string {
@@ -20,6 +23,9 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
     const suffix = createHash("sha256").update(`${type}::${name}`).digest("hex").slice(0, 7);
     const physical = `${name}-${suffix}`;
     const arn = (service: string, resource: string) => `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${resource}`;
+    if (type.startsWith("azure-native:")) {
+        return mockAzureState(type, name, inputs, suffix);
+    }
     switch (type) {
         case "aws:ec2/vpc:Vpc":
             return { id: `vpc-${suffix}`, state: { ...inputs, arn: arn("ec2", `vpc/vpc-${suffix}`) } };
@@ -95,11 +101,61 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
     }
 }
 
+/** Azure resources: ARM ids, names (given or generated), and the endpoints programs read. */
+function mockAzureState(type: string, name: string, inputs: Record<string, unknown>, suffix: string): { id: string; state: Record<string, unknown> } {
+    const [, module, kind] = type.split(":");
+    // The resource's own name input is the `<x>Name` whose <x> ends its kind: containerName for BlobContainer.
+    const nameKey = Object.keys(inputs).find(key => key.endsWith("Name") && kind.toLowerCase().endsWith(key.slice(0, -4).toLowerCase()));
+    const given = nameKey ? inputs[nameKey] : undefined;
+    const generated = `${name.replace(/[^a-z0-9]/gi, "").toLowerCase().slice(0, 14)}${suffix}`;
+    const resourceName = typeof given === "string" ? given : generated;
+    const group = typeof inputs.resourceGroupName === "string" ? inputs.resourceGroupName : "rg";
+    const id = `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${group}/providers/Microsoft.${module}/${kind}/${resourceName}`;
+    const state: Record<string, unknown> = { ...inputs, name: resourceName };
+    switch (kind) {
+        case "ResourceGroup":
+            return { id: `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${resourceName}`, state };
+        case "StorageAccount":
+            return {
+                id,
+                state: {
+                    ...state,
+                    primaryEndpoints: {
+                        blob: `https://${resourceName}.blob.core.windows.net/`,
+                        web: `https://${resourceName}.z12.web.core.windows.net/`,
+                    },
+                },
+            };
+        case "StorageAccountStaticWebsite":
+            return { id, state: { ...state, containerName: "$web" } };
+        case "NetworkInterface":
+            return { id, state: { ...state, ipConfigurations: [{ privateIPAddress: `10.30.${parseInt(suffix.slice(0, 2), 16)}.${parseInt(suffix.slice(2, 4), 16) || 4}` }] } };
+        case "VirtualMachine":
+            return { id, state: { ...state, identity: { type: "SystemAssigned", principalId: `principal-${suffix}` } } };
+        case "PublicIPAddress": {
+            const label = (inputs.dnsSettings as { domainNameLabel?: string } | undefined)?.domainNameLabel;
+            return {
+                id,
+                state: { ...state, ipAddress: `20.41.${parseInt(suffix.slice(0, 2), 16)}.${parseInt(suffix.slice(2, 4), 16)}`, dnsSettings: label ? { domainNameLabel: label, fqdn: `${label}.${inputs.location}.cloudapp.azure.com` } : undefined },
+            };
+        }
+        case "Server":
+            return { id, state: { ...state, fullyQualifiedDomainName: `${resourceName}.mysql.database.azure.com` } };
+        default:
+            return { id, state };
+    }
+}
+
 /** Answers the data-source calls the program makes. */
 export function mockCall(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
     switch (token) {
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/ci`, userId: "AIDAMOCK", id: MOCK_ACCOUNT_ID };
+        case "azure-native:authorization:getClientConfig":
+            return { tenantId: MOCK_TENANT_ID, subscriptionId: MOCK_SUBSCRIPTION_ID, clientId: "client", objectId: "object" };
+        case "azure-native:storage:listStorageAccountServiceSAS":
+            // Carries the permissions it was asked for, so tests can see which SAS went where.
+            return { serviceSasToken: `sv=2024-11-04&sr=c&sp=${inputs.permissions}&se=${inputs.sharedAccessExpiryTime}&spr=${inputs.protocols}&sig=MockSig${String(inputs.canonicalizedResource).length}` };
         default:
             return inputs;
     }

@@ -1,0 +1,80 @@
+import * as pulumi from "@pulumi/pulumi";
+import {
+    appCloudInit, ApplicationGateway, AzureMysqlServer, AzureNetwork, BackupStorage, grantSecretRead, HEALTH_PATH,
+    LinuxVm, MaintenanceSite, SecretVault, webCloudInit,
+} from "../components/azure";
+import { AzureConfig } from "../config/types";
+
+/** What the emergency flag builds in Azure. */
+export interface EmergencySite {
+    readonly mysql: AzureMysqlServer;
+    readonly appVm: LinuxVm;
+    readonly webVm: LinuxVm;
+    readonly gateway: ApplicationGateway;
+}
+
+/** Azure pieces the emergency site plugs into, built in normal mode. */
+export interface PilotLightBase {
+    readonly resourceGroupName: pulumi.Output<string>;
+    readonly subscriptionId: pulumi.Output<string>;
+    readonly network: AzureNetwork;
+    readonly backups: BackupStorage;
+    readonly site: MaintenanceSite;
+    readonly vault: SecretVault;
+    readonly gatewayLabel: pulumi.Output<string>;
+}
+
+/**
+ * The emergency site (seed 001, T+30 to T+120): Azure MySQL, an app VM that restores the newest
+ * verified backup into it before serving, a web VM in front, and an Application Gateway that shows
+ * the maintenance page until `serveApp` routes it to the application.
+ */
+export function buildEmergencySite(azure: AzureConfig, base: PilotLightBase, mysql: AzureMysqlServer, tags: Record<string, string>): EmergencySite {
+    const sshPublicKey = azure.sshPublicKey;
+    if (!sshPublicKey) {
+        throw new Error("emergency needs azureSshPublicKey; config validation should have said so");
+    }
+    const common = {
+        resourceGroupName: base.resourceGroupName,
+        location: azure.location,
+        size: azure.vmSize,
+        adminUsername: azure.adminUsername,
+        sshPublicKey,
+        tags,
+    };
+    const servedFrom = `azure-${azure.location}`;
+    const appVm = new LinuxVm("emergency-app", {
+        ...common,
+        subnetId: base.network.subnetIds.app,
+        cloudInit: pulumi.all([base.vault.vaultName, base.site.toolsUrl, base.backups.containerUrl, mysql.fqdn]).apply(
+            ([vaultName, toolsUrl, backupContainerUrl, mysqlHost]) => appCloudInit({
+                vaultName,
+                toolsUrl,
+                backupContainerUrl,
+                mysqlHost,
+                mysqlUser: mysql.administratorLogin,
+                databaseName: mysql.databaseName,
+                servedFrom,
+                appArtifactUrl: azure.appArtifactUrl,
+            })),
+    });
+    grantSecretRead("emergency-app-reads-vault", base.vault, appVm.principalId, base.subscriptionId);
+    const webVm = new LinuxVm("emergency-web", {
+        ...common,
+        subnetId: base.network.subnetIds.web,
+        cloudInit: appVm.privateIp.apply(appAddress => webCloudInit(appAddress, servedFrom)),
+    });
+    const gateway = new ApplicationGateway("emergency-gateway", {
+        resourceGroupName: base.resourceGroupName,
+        location: azure.location,
+        subscriptionId: base.subscriptionId,
+        subnetId: base.network.subnetIds.gateway,
+        dnsLabel: base.gatewayLabel,
+        maintenanceHost: base.site.webHost,
+        appAddress: webVm.privateIp,
+        healthPath: HEALTH_PATH,
+        serve: azure.serveApp ? "app" : "maintenance",
+        tags,
+    });
+    return { mysql, appVm, webVm, gateway };
+}
