@@ -1,0 +1,114 @@
+import * as assert from "assert";
+import {
+    appCloudInit, AzureNetwork, BackupStorage, BackupStorageArgs, LinuxVm, maintenancePage, validateAzureNetworkArgs,
+    validateBackupStorageArgs, validateLinuxVmArgs, webCloudInit,
+} from "../../components/azure";
+import { layoutAzureSubnets } from "../../lib/subnetLayout";
+import { declare } from "../support/components";
+import { named, ofType } from "../support/query";
+
+const storageArgs: BackupStorageArgs = {
+    resourceGroupName: "rg",
+    location: "koreacentral",
+    skuName: "Standard_ZRS",
+    containerName: "mysql-backups",
+    immutabilityDays: 7,
+    coolAfterDays: 7,
+    deleteAfterDays: 37,
+    allowedIps: ["203.0.113.10"],
+    allowedSubnetIds: ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/app"],
+    sasExpiry: "2030-01-01T00:00:00Z",
+};
+
+describe("component: AzureNetwork", () => {
+    it("cuts the VNet into gateway, web, app and MySQL sixteenths", () => {
+        assert.deepStrictEqual(layoutAzureSubnets("10.30.0.0/16"), { gateway: "10.30.0.0/20", web: "10.30.16.0/20", app: "10.30.32.0/20", mysql: "10.30.48.0/20" });
+        assert.deepStrictEqual(layoutAzureSubnets("10.30.0.0/22").gateway, "10.30.0.0/26");
+        assert.deepStrictEqual(validateAzureNetworkArgs({ resourceGroupName: "rg", location: "x", cidr: "10.30.0.0/24" }), ["cidr: 10.30.0.0/24 must be a /16 to /22"]);
+    });
+
+    it("adds a NAT gateway to web and app subnets only when outbound internet is asked for", async () => {
+        const closed = await declare(() => new AzureNetwork("n", { resourceGroupName: "rg", location: "koreacentral", cidr: "10.30.0.0/16" }));
+        assert.strictEqual(ofType(closed.resources, "azure-native:network:NatGateway").length, 0);
+        const open = await declare(() => new AzureNetwork("n", { resourceGroupName: "rg", location: "koreacentral", cidr: "10.30.0.0/16", outboundInternet: true }));
+        const withNat = ofType(open.resources, "azure-native:network:Subnet").filter(s => s.inputs.natGateway).map(s => s.name).sort();
+        assert.deepStrictEqual(withNat, ["n-app", "n-web"]);
+        assert.deepStrictEqual(named(open.resources, "azure-native:network:Subnet", "n-app").inputs.serviceEndpoints.map((e: any) => e.service),
+            ["Microsoft.Storage", "Microsoft.KeyVault"]);
+    });
+});
+
+describe("component: BackupStorage", () => {
+    it("issues a write-only SAS to the agent and a read-only one to the restorer, both HTTPS-only and secret", async () => {
+        const { result } = await declare(() => new BackupStorage("drbackups", storageArgs));
+        const pulumi = await import("@pulumi/pulumi");
+        assert.strictEqual(await pulumi.isSecret(result.writerSas), true);
+        const writer = await new Promise<string>(resolve => result.writerSas.apply(v => { resolve(v); return v; }));
+        const reader = await new Promise<string>(resolve => result.readerSas.apply(v => { resolve(v); return v; }));
+        assert.match(writer, /sp=acw&se=2030-01-01T00:00:00Z&spr=https/);
+        assert.match(reader, /sp=rl&/);
+    });
+
+    it("refuses retention that deletes before immutability ends or before cooling, and a bad expiry", () => {
+        assert.deepStrictEqual(validateBackupStorageArgs({ ...storageArgs, deleteAfterDays: 5, sasExpiry: "soon" }), [
+            "deleteAfterDays 5 is shorter than immutabilityDays 7",
+            "deleteAfterDays 5 must come after coolAfterDays 7",
+            'sasExpiry "soon" is not a date',
+        ]);
+        assert.throws(() => new BackupStorage("x", { ...storageArgs, deleteAfterDays: 1 }), /BackupStorage x: deleteAfterDays 1/);
+    });
+});
+
+describe("component: LinuxVm", () => {
+    it("refuses a password-like key and reserved admin names", () => {
+        assert.deepStrictEqual(validateLinuxVmArgs({
+            resourceGroupName: "rg", location: "koreacentral", subnetId: "s", size: "Standard_B1s", adminUsername: "root", sshPublicKey: "hunter2", cloudInit: "",
+        }), ["sshPublicKey: not an OpenSSH public key", "adminUsername: root is reserved"]);
+    });
+
+    it("has no public IP and boots with the cloud-init it is given", async () => {
+        const { resources } = await declare(() => new LinuxVm("vm", {
+            resourceGroupName: "rg", location: "koreacentral", subnetId: "s", size: "Standard_B1s", adminUsername: "drops",
+            sshPublicKey: "ssh-ed25519 AAAAC3Nza ops", cloudInit: "#cloud-config\n",
+        }));
+        const vm = named(resources, "azure-native:compute:VirtualMachine", "vm");
+        assert.strictEqual(Buffer.from(vm.inputs.osProfile.customData, "base64").toString(), "#cloud-config\n");
+        assert.strictEqual(vm.inputs.securityProfile.securityType, "TrustedLaunch");
+        assert.strictEqual(named(resources, "azure-native:network:NetworkInterface", "vm-nic").inputs.ipConfigurations[0].publicIPAddress, undefined);
+    });
+});
+
+describe("emergency boot documents", () => {
+    const boot = {
+        vaultName: "drvault1234",
+        toolsUrl: "https://drsite.blob.core.windows.net/dr-tools",
+        backupContainerUrl: "https://drbackups.blob.core.windows.net/mysql-backups",
+        mysqlHost: "emergency-mysql.mysql.database.azure.com",
+        mysqlUser: "petclinic_admin",
+        databaseName: "petclinic",
+        servedFrom: "azure-koreacentral",
+    };
+
+    it("restores once, before the app starts, with secrets read from Key Vault at boot", () => {
+        const text = appCloudInit(boot);
+        assert.match(text, /^#cloud-config\n/);
+        assert.match(text, /\[ -e \/var\/lib\/mysql-dr\/restored \] && exit 0/);
+        assert.match(text, /https:\/\/drvault1234\.vault\.azure\.net\/secrets\/\$1/);
+        assert.match(text, /DR_TARGET_PASSWORD_FILE=\/run\/mysql-dr\/mysql\.password/);
+        assert.match(text, /Requires=mysql-dr-restore\.service/);
+        assert.match(text, /python3 \/opt\/app\/placeholder\.py/, "without an artifact the placeholder serves /health");
+        assert.match(appCloudInit({ ...boot, appArtifactUrl: "https://artifacts.example.com/app.jar" }), /java -jar \/opt\/app\/app\.jar/);
+    });
+
+    it("proxies the web tier to the app tier and says where it serves from", () => {
+        const text = webCloudInit("10.30.32.4", "azure-koreacentral");
+        assert.match(text, /proxy_pass http:\/\/10\.30\.32\.4:8080;/);
+        assert.match(text, /add_header X-Served-From "azure-koreacentral" always;/);
+    });
+
+    it("renders an honest maintenance page with the service's name escaped", () => {
+        const page = maintenancePage("Pet<Clinic>");
+        assert.match(page, /<title>Pet&lt;Clinic&gt; is temporarily unavailable<\/title>/);
+        assert.ok(!page.includes("<script"));
+    });
+});
