@@ -5,7 +5,7 @@ import {
     validateContainerRegistryArgs, validateGlobalTablesArgs, validateReplicatedBucketsArgs,
 } from "../../components/aws";
 import { declare } from "../support/components";
-import { valueOf } from "../support/mockCloud";
+import { valueOf } from "../../plan/mockCloud";
 import { named, ofType, statementsOf } from "../support/query";
 
 const SEOUL_KEY = "arn:aws:kms:ap-northeast-2:123456789012:key/seoul";

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { FailoverDns, FailoverDnsArgs, publicZone, validateFailoverDnsArgs, worstCaseDetectionSeconds } from "../../components/aws";
-import { valueOf } from "../support/mockCloud";
+import { valueOf } from "../../plan/mockCloud";
 import { declare } from "../support/components";
 import { named, ofType } from "../support/query";
 

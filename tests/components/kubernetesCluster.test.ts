@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { KubernetesCluster, KubernetesClusterArgs, validateKubernetesClusterArgs } from "../../components/aws";
 import { declare } from "../support/components";
-import { valueOf } from "../support/mockCloud";
+import { valueOf } from "../../plan/mockCloud";
 import { named, ofType, statementsOf } from "../support/query";
 
 const base: KubernetesClusterArgs = {

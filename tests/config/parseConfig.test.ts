@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { ConfigError, KNOWN_KEYS, parseConfig } from "../../config";
-import { projectValues, stackFileConfig } from "../support/stackFiles";
+import { projectValues, stackFileConfig } from "../../plan/stackFiles";
 
 const warmStandby = stackFileConfig("warm-standby");
 

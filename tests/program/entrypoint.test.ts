@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { runProgram } from "../support/runProgram";
-import { stackFileConfig } from "../support/stackFiles";
+import { runProgram } from "../../plan/runOffline";
+import { stackFileConfig } from "../../plan/stackFiles";
 
 describe("program: index.ts entry point", () => {
     it("exports the stack outputs the CLI would record", async () => {

@@ -3,10 +3,10 @@ import * as path from "path";
 import { PilotLightOutputs } from "../../strategies";
 import { backupToolAsset } from "../../strategies/artifacts";
 import { defineStack } from "../../program";
-import { valueOf } from "../support/mockCloud";
+import { valueOf } from "../../plan/mockCloud";
 import { cloudResources, named, ofType, regionOf, statementsOf } from "../support/query";
-import { DeclaredResource, ProgramFailure, ProgramRun, runProgram } from "../support/runProgram";
-import { stackFileConfig } from "../support/stackFiles";
+import { DeclaredResource, ProgramFailure, ProgramRun, runProgram } from "../../plan/runOffline";
+import { stackFileConfig } from "../../plan/stackFiles";
 
 const SEOUL = "ap-northeast-2";
 const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq0dGVzdGtleWZvcm11bHRpY2xvdWRkcnRlc3RzMDAwMDAw ops@example.com";

@@ -1,10 +1,10 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { defineStack } from "../../program";
-import { valueOf } from "../support/mockCloud";
+import { valueOf } from "../../plan/mockCloud";
 import { cloudResources, ofType, statementsOf } from "../support/query";
-import { DeclaredResource, runProgram } from "../support/runProgram";
-import { stackFileConfig } from "../support/stackFiles";
+import { DeclaredResource, runProgram } from "../../plan/runOffline";
+import { stackFileConfig } from "../../plan/stackFiles";
 
 const SCENARIOS: { name: string; stack: string; overrides: Record<string, unknown> }[] = [
     { name: "warm-standby", stack: "warm-standby", overrides: {} },

@@ -2,10 +2,10 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { WarmStandbyOutputs } from "../../strategies";
 import { defineStack } from "../../program";
-import { valueOf } from "../support/mockCloud";
+import { valueOf } from "../../plan/mockCloud";
 import { cloudResources, named, ofType, regionOf } from "../support/query";
-import { DeclaredResource, ProgramFailure, ProgramRun, runProgram } from "../support/runProgram";
-import { stackFileConfig } from "../support/stackFiles";
+import { DeclaredResource, ProgramFailure, ProgramRun, runProgram } from "../../plan/runOffline";
+import { stackFileConfig } from "../../plan/stackFiles";
 
 const SEOUL = "ap-northeast-2";
 const TOKYO = "ap-northeast-1";

@@ -1,4 +1,4 @@
-import { DeclaredResource, runProgram } from "./runProgram";
+import { DeclaredResource, runProgram } from "../../plan/runOffline";
 
 /** Declares components under the mock runtime with no stack config; returns what they declared. */
 export async function declare<T>(build: () => T): Promise<{ resources: DeclaredResource[]; result: T }> {

@@ -1,4 +1,4 @@
-import { DeclaredResource } from "./runProgram";
+import { DeclaredResource } from "../../plan/runOffline";
 
 /** Resources of one type token, e.g. `aws:rds/instance:Instance`. */
 export function ofType(resources: DeclaredResource[], type: string): DeclaredResource[] {

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT } from "../../config/defaults";
+import { PROJECT } from "../config/defaults";
 import { mockCall, mockState } from "./mockCloud";
 
 // Internal runtime entry points: the same ones `pulumi up` uses to run a program inside its stack.

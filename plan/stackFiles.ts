@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { StackConfig } from "./runProgram";
+import { StackConfig } from "./runOffline";
 
 /** The repository root, where Pulumi.yaml and the stack files live. */
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const REPO_ROOT = path.resolve(__dirname, "..");
 
 /** The `config:` map of `Pulumi.<stack>.yaml`, as the CLI would hand it to the program. */
 export function stackFileConfig(stack: string): StackConfig {
