@@ -351,9 +351,6 @@ function readAzure(r: ConfigReader, primary: SiteConfig, emergency: boolean): Az
         /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521) [A-Za-z0-9+/=]{40,}( .*)?$/.test(value)
             ? undefined
             : "is not an OpenSSH public key (ssh-ed25519 AAAA... or ssh-rsa AAAA...)");
-    if (emergency && sshPublicKey === undefined && !r.has("azureSshPublicKey")) {
-        r.report("azureSshPublicKey", "is required when emergency is true: the VMs accept SSH keys only, never passwords");
-    }
     return {
         location: r.string("azureLocation", d.DEFAULT_AZURE_LOCATION, value =>
             /^[a-z]+[a-z0-9]*$/.test(value) ? undefined : `"${value}" is not an Azure region name like koreacentral`),

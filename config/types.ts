@@ -99,7 +99,7 @@ export interface AzureConfig {
     readonly serveApp: boolean;
     readonly vmSize: string;
     readonly adminUsername: string;
-    /** OpenSSH public key for the VMs' admin user; required when `emergency` is on. */
+    /** OpenSSH public key for the VMs' admin user; without it the program generates a key pair (private half as a secret output). */
     readonly sshPublicKey?: string;
     readonly mysqlSkuName: string;
     readonly mysqlVersion: string;

@@ -94,6 +94,15 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
             return { id: `Z${suffix.toUpperCase()}`, state: { ...inputs, zoneId: `Z${suffix.toUpperCase()}`, nameServers: ["ns-1.awsdns-01.org", "ns-2.awsdns-02.com"] } };
         case "aws:sns/topic:Topic":
             return { id: arn("sns", physical), state: { ...inputs, arn: arn("sns", physical), name: physical } };
+        case "tls:index/privateKey:PrivateKey":
+            return {
+                id: physical,
+                state: {
+                    ...inputs,
+                    publicKeyOpenssh: `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMock${suffix}PublicKeyForTests generated\n`,
+                    privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\nMockPrivateKey${suffix}\n-----END OPENSSH PRIVATE KEY-----\n`,
+                },
+            };
         case "random:index/randomPassword:RandomPassword":
             return { id: physical, state: { ...inputs, result: `MockPassword-${suffix}-Aa1!` } };
         default:

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
 import {
     appCloudInit, ApplicationGateway, AzureMysqlServer, AzureNetwork, BackupStorage, grantSecretRead, HEALTH_PATH,
     LinuxVm, MaintenanceSite, SecretVault, webCloudInit,
@@ -11,6 +12,8 @@ export interface EmergencySite {
     readonly appVm: LinuxVm;
     readonly webVm: LinuxVm;
     readonly gateway: ApplicationGateway;
+    /** The VMs' admin private key, when the program generated it (no `azureSshPublicKey` given). Secret. */
+    readonly generatedAdminKey?: pulumi.Output<string>;
 }
 
 /** Azure pieces the emergency site plugs into, built in normal mode. */
@@ -30,10 +33,9 @@ export interface PilotLightBase {
  * the maintenance page until `serveApp` routes it to the application.
  */
 export function buildEmergencySite(azure: AzureConfig, base: PilotLightBase, mysql: AzureMysqlServer, tags: Record<string, string>): EmergencySite {
-    const sshPublicKey = azure.sshPublicKey;
-    if (!sshPublicKey) {
-        throw new Error("emergency needs azureSshPublicKey; config validation should have said so");
-    }
+    // In a disaster nobody should have to hunt for a key first: without one, generate it.
+    const generated = azure.sshPublicKey ? undefined : new tls.PrivateKey("emergency-admin-key", { algorithm: "ED25519" });
+    const sshPublicKey: pulumi.Input<string> = azure.sshPublicKey ?? generated!.publicKeyOpenssh;
     const common = {
         resourceGroupName: base.resourceGroupName,
         location: azure.location,
@@ -76,5 +78,5 @@ export function buildEmergencySite(azure: AzureConfig, base: PilotLightBase, mys
         serve: azure.serveApp ? "app" : "maintenance",
         tags,
     });
-    return { mysql, appVm, webVm, gateway };
+    return { mysql, appVm, webVm, gateway, generatedAdminKey: generated ? pulumi.secret(generated.privateKeyOpenssh) : undefined };
 }

@@ -34,6 +34,8 @@ export interface PilotLightOutputs extends CommonOutputs {
     emergencyGatewayIp?: pulumi.Output<string>;
     /** `maintenance` or `app`, with `emergency`. */
     emergencyServing?: string;
+    /** The VMs' generated admin private key (secret), when no `azureSshPublicKey` was given. */
+    emergencyAdminPrivateKey?: pulumi.Output<string>;
 }
 
 /**
@@ -169,6 +171,7 @@ export function buildPilotLight(config: DrConfig, accountId: pulumi.Output<strin
             emergencyGatewayHost: emergency.gateway.fqdn,
             emergencyGatewayIp: emergency.gateway.publicIp,
             emergencyServing: emergency.gateway.serving,
+            ...(emergency.generatedAdminKey ? { emergencyAdminPrivateKey: emergency.generatedAdminKey } : {}),
         } : {}),
     };
 }

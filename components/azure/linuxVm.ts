@@ -14,7 +14,7 @@ export interface LinuxVmArgs {
     readonly size: string;
     readonly adminUsername: string;
     /** OpenSSH public key; password login is always disabled. */
-    readonly sshPublicKey: string;
+    readonly sshPublicKey: pulumi.Input<string>;
     /** cloud-init document run at first boot. Must hold no secret: it is readable from the VM's metadata. */
     readonly cloudInit: pulumi.Input<string>;
     readonly tags?: Record<string, string>;
@@ -23,7 +23,8 @@ export interface LinuxVmArgs {
 /** Problems with VM args, one string each. */
 export function validateLinuxVmArgs(args: LinuxVmArgs): string[] {
     const problems: string[] = [];
-    if (!/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-\S+) \S+/.test(args.sshPublicKey)) {
+    // A key still being generated cannot be checked here; the generator only makes valid ones.
+    if (typeof args.sshPublicKey === "string" && !/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-\S+) \S+/.test(args.sshPublicKey)) {
         problems.push("sshPublicKey: not an OpenSSH public key");
     }
     if (["root", "admin", "administrator"].includes(args.adminUsername)) {

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { PilotLightOutputs } from "../../strategies";
 import { backupToolAsset } from "../../strategies/artifacts";
@@ -32,7 +33,7 @@ const emergencyOn = { "multicloud-dr:emergency": true, "multicloud-dr:azureSshPu
 
 /** Secret strings the mocks hand out: generated passwords and SAS signatures. */
 function leakedSecrets(text: string): string[] {
-    return ["MockPassword", "sig=MockSig"].filter(marker => text.includes(marker));
+    return ["MockPassword", "sig=MockSig", "MockPrivateKey"].filter(marker => text.includes(marker));
 }
 
 describe("program: pilot-light stack, normal mode", () => {
@@ -249,9 +250,26 @@ describe("program: pilot-light stack, emergency mode", () => {
     });
 });
 
+describe("program: pilot-light emergency without an SSH key", () => {
+    it("generates the VMs' key pair and returns the private half only as a secret output", async () => {
+        const run = await runPilotLight({ "multicloud-dr:emergency": true });
+        const vms = ofType(cloudResources(run.resources), A.vm);
+        assert.strictEqual(vms.length, 2);
+        for (const vm of vms) {
+            assert.match(vm.inputs.osProfile.linuxConfiguration.ssh.publicKeys[0].keyData, /^ssh-ed25519 AAAA/);
+            assert.deepStrictEqual(leakedSecrets(Buffer.from(vm.inputs.osProfile.customData, "base64").toString()), []);
+        }
+        const key = run.outputs.emergencyAdminPrivateKey!;
+        assert.strictEqual(await pulumi.isSecret(key), true);
+        assert.match(await valueOf(key), /BEGIN OPENSSH PRIVATE KEY/);
+        const withKey = await runPilotLight(emergencyOn);
+        assert.strictEqual(withKey.outputs.emergencyAdminPrivateKey, undefined, "no key is generated when one is given");
+    });
+});
+
 describe("program: pilot-light config and packaging errors", () => {
     for (const [overrides, pattern] of [
-        [{ "multicloud-dr:emergency": true }, /multicloud-dr:azureSshPublicKey is required when emergency is true/],
+        [{ "multicloud-dr:azureSshPublicKey": "hunter2" }, /multicloud-dr:azureSshPublicKey is not an OpenSSH public key/],
         [{ "multicloud-dr:serveApp": true }, /multicloud-dr:serveApp is true, but emergency is false/],
         [{ "multicloud-dr:azureCidr": "10.10.0.0/16" }, /multicloud-dr:azureCidr 10\.10\.0\.0\/16 overlaps primaryCidr/],
         [{ "multicloud-dr:backupDeleteAfterDays": 3 }, /backupDeleteAfterDays 3 is shorter than backupImmutabilityDays 7/],
