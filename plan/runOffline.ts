@@ -16,7 +16,7 @@ export interface DeclaredResource {
     readonly inputs: Record<string, any>;
     /** Top-level input names that held a secret. */
     readonly secretInputs: string[];
-    /** The URN, derived the same way for the same type, name and parent chain. */
+    /** The URN the engine would give it: stack, project, the parent's type chain, type and name. */
     readonly urn: string;
     readonly protect: boolean;
     readonly parentUrn?: string;
@@ -98,16 +98,23 @@ export async function runProgram<T>(program: () => T, config: StackConfig, stack
     await waitForRPCs();
     await Promise.all(pending);
 
+    // Resources declared without a parent get the stack as parent, as the engine does.
+    const stackUrn = urnOf("pulumi:pulumi:Stack", `${PROJECT}-${stack}`, undefined, stack);
     const resources = registered.map(r => {
         const opts = options.get(`${r.type}::${r.name}`);
-        return {
-            ...r,
-            protect: opts?.protect ?? false,
-            parentUrn: opts?.parentUrn,
-            urn: `${opts?.parentUrn ?? "root"}>${r.type}::${r.name}`,
-        };
+        const parentUrn = r.type === "pulumi:pulumi:Stack" ? undefined : opts?.parentUrn ?? stackUrn;
+        return { ...r, protect: opts?.protect ?? false, parentUrn, urn: urnOf(r.type, r.name, parentUrn, stack) };
     });
     return { resources, outputs: outputs as T, config: raw };
+}
+
+/** Builds a URN the way the engine does: the parent's qualified type, then `$type::name`. */
+export function urnOf(type: string, name: string, parentUrn: string | undefined, stack: string): string {
+    if (type === "pulumi:pulumi:Stack" || parentUrn === undefined) {
+        return `urn:pulumi:${stack}::${PROJECT}::${type}::${name}`;
+    }
+    const parentType = parentUrn.split("::")[2];
+    return `urn:pulumi:${stack}::${PROJECT}::${parentType}$${type}::${name}`;
 }
 
 function valueOfUrn(urn: pulumi.Output<string>): Promise<string> {

@@ -6,11 +6,41 @@ import { StackConfig } from "./runOffline";
 /** The repository root, where Pulumi.yaml and the stack files live. */
 export const REPO_ROOT = path.resolve(__dirname, "..");
 
-/** The `config:` map of `Pulumi.<stack>.yaml`, as the CLI would hand it to the program. */
-export function stackFileConfig(stack: string): StackConfig {
-    const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
-    const document = parse(fs.readFileSync(file, "utf8")) as { config?: StackConfig };
-    return { ...(document.config ?? {}) };
+/** Stands in for a `secure:` value offline: the ciphertext cannot be read without the stack's key. */
+export const SECURE_PLACEHOLDER = "offline-plan-placeholder";
+
+/** Stacks with a `Pulumi.<stack>.yaml` beside Pulumi.yaml. */
+export function knownStacks(root: string = REPO_ROOT): string[] {
+    return fs.readdirSync(root)
+        .map(file => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+        .filter((stack): stack is string => stack !== undefined)
+        .sort();
+}
+
+/**
+ * The `config:` map of `Pulumi.<stack>.yaml`, as the CLI would hand it to the program, with every
+ * `secure:` value replaced by {@link SECURE_PLACEHOLDER}. Throws naming the known stacks when the
+ * file does not exist.
+ */
+export function stackFileConfig(stack: string, root: string = REPO_ROOT): StackConfig {
+    const file = path.join(root, `Pulumi.${stack}.yaml`);
+    if (!/^[\w.-]+$/.test(stack) || !fs.existsSync(file)) {
+        throw new UnknownStackError(stack, knownStacks(root));
+    }
+    const document = parse(fs.readFileSync(file, "utf8")) as { config?: StackConfig } | null;
+    return Object.fromEntries(Object.entries(document?.config ?? {}).map(([key, value]) => [key, isSecure(value) ? SECURE_PLACEHOLDER : value]));
+}
+
+/** There is no stack file for the requested stack. */
+export class UnknownStackError extends Error {
+    constructor(readonly stack: string, readonly known: string[]) {
+        super(`unknown stack "${stack}": no Pulumi.${stack}.yaml; known stacks: ${known.join(", ") || "none"}`);
+        this.name = "UnknownStackError";
+    }
+}
+
+function isSecure(value: unknown): boolean {
+    return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
 }
 
 /**

@@ -141,7 +141,8 @@ export function buildPilotLight(config: DrConfig, accountId: pulumi.Output<strin
         },
         databaseCidrs: primary.network.dataSubnetCidrs,
         binlogRetentionHours: backup.binlogRetentionHours,
-        tags: siteTags(config, "primary"),
+        // It runs in Seoul but exists only for the Azure site's sake: DR cost, not the primary's.
+        tags: siteTags(config, "standby"),
     });
 
     const gatewayLabel = new random.RandomString("emergency-gateway-label", { length: 10, special: false, upper: false }).result

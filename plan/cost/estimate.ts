@@ -4,6 +4,8 @@ import { monthly, priceOf, PriceSource } from "./prices";
 /** One priced line of the estimate. */
 export interface CostItem {
     readonly resource: { readonly type: string; readonly name: string; readonly region?: string };
+    /** The resource's `dr:site` tag: `primary`, `standby` or `global` (DR plumbing such as failover DNS). */
+    readonly site: string;
     readonly priceKey: string;
     readonly quantity: number;
     readonly monthlyUsd: number;
@@ -24,6 +26,8 @@ export interface UnpricedResource {
 export interface CostEstimate {
     /** Sum of the priced items; usage-based and unpriced resources come on top. */
     readonly monthlyUsd: number;
+    /** The same sum split by `dr:site`: what the primary costs and what DR adds (standby and global). */
+    readonly monthlyUsdBySite: Record<string, number>;
     readonly items: CostItem[];
     readonly unpriced: UnpricedResource[];
     /** Resources that cost nothing by themselves (VPCs, subnets, IAM, configuration objects). */
@@ -89,6 +93,7 @@ export function estimateCost(resources: DeclaredResource[]): CostEstimate {
                 }
                 items.push({
                     resource: { type: resource.type, name: resource.name, region },
+                    site: siteOf(resource),
                     priceKey: line.key,
                     quantity: line.quantity,
                     monthlyUsd: round(monthly(price) * line.quantity),
@@ -102,7 +107,11 @@ export function estimateCost(resources: DeclaredResource[]): CostEstimate {
             unpriced.push({ type: resource.type, name: resource.name, region, reason: USAGE_BASED[resource.type] ?? "no price in the table for this resource type" });
         }
     }
-    return { monthlyUsd: round(items.reduce((sum, item) => sum + item.monthlyUsd, 0)), items, unpriced, freeCount };
+    const bySite: Record<string, number> = {};
+    for (const item of items) {
+        bySite[item.site] = round((bySite[item.site] ?? 0) + item.monthlyUsd);
+    }
+    return { monthlyUsd: round(items.reduce((sum, item) => sum + item.monthlyUsd, 0)), monthlyUsdBySite: bySite, items, unpriced, freeCount };
 }
 
 interface PriceLine {
@@ -156,6 +165,11 @@ function priceLines(r: DeclaredResource): PriceLine[] {
         default:
             return [];
     }
+}
+
+function siteOf(r: DeclaredResource): string {
+    const tags = r.inputs.tags;
+    return tags && typeof tags === "object" && typeof tags["dr:site"] === "string" ? tags["dr:site"] : "untagged";
 }
 
 function isGatewayEndpoint(r: DeclaredResource): boolean {
