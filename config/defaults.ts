@@ -100,3 +100,10 @@ export const DEFAULT_AZURE_MYSQL_STORAGE_GB = 20;
 export function defaultSasExpiry(now: Date = new Date()): string {
     return `${now.getUTCFullYear() + 2}-01-01T00:00:00Z`;
 }
+
+/** Kubernetes namespace of the application. */
+export const DEFAULT_APP_NAMESPACE = "portforge";
+export const DEFAULT_IMAGE_TAG = "latest";
+/** Pods per service where a site serves, and on a waiting standby (seed 000: "minimum pods"). */
+export const DEFAULT_SERVICE_REPLICAS = 2;
+export const DEFAULT_STANDBY_SERVICE_REPLICAS = 1;

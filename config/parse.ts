@@ -5,7 +5,7 @@ import * as d from "./defaults";
 import { ConfigProblem, ConfigReader } from "./reader";
 import {
     AlertProtocol, AlertSubscription, AzureConfig, BackupConfig, DatabaseConfig, DnsConfig, DrConfig, KeyType,
-    KubernetesConfig, NatMode, SiteConfig, Strategy, STRATEGIES, TableSpec,
+    KubernetesConfig, NatMode, SiteConfig, Strategy, STRATEGIES, TableSpec, WorkloadConfig,
 } from "./types";
 
 /** Thrown when the stack configuration is invalid; lists every problem at once. */
@@ -44,6 +44,7 @@ export const KNOWN_KEYS: readonly string[] = [
     "azureSshPublicKey", "azureMysqlSku", "azureMysqlVersion", "azureMysqlStorageGb", "appArtifactUrl",
     "backupContainerName", "backupImmutabilityDays", "backupCoolAfterDays", "backupDeleteAfterDays",
     "backupSasExpiry", "backupInstanceType", "binlogRetentionHours", "fullBackupIntervalHours",
+    "deployWorkloads", "appNamespace", "imageTag", "serviceReplicas", "standbyServiceReplicas", "enableAutoFailover",
 ];
 
 const NAT_MODES: readonly NatMode[] = ["per-az", "single"];
@@ -108,6 +109,8 @@ export function parseConfig(values: Readonly<Record<string, string>>): DrConfig 
         azure: strategy === "pilot-light" ? readAzure(r, primary, emergency) : undefined,
         backup: strategy === "pilot-light" ? readBackup(r) : undefined,
         alertSubscriptions: readAlertSubscriptions(r),
+        workloads: readWorkloads(r),
+        enableAutoFailover: readAutoFailover(r, strategy),
         tags: readTags(r),
     };
 
@@ -402,4 +405,28 @@ function readBackup(r: ConfigReader): BackupConfig {
         binlogRetentionHours: r.integer("binlogRetentionHours", d.DEFAULT_BINLOG_RETENTION_HOURS, 1, d.MAX_BINLOG_RETENTION_HOURS),
         fullBackupIntervalHours: r.integer("fullBackupIntervalHours", d.DEFAULT_FULL_BACKUP_INTERVAL_HOURS, 1, 168),
     };
+}
+
+function readWorkloads(r: ConfigReader): WorkloadConfig {
+    const replicas = r.integer("serviceReplicas", d.DEFAULT_SERVICE_REPLICAS, 1, 100);
+    const standbyReplicas = r.integer("standbyServiceReplicas", d.DEFAULT_STANDBY_SERVICE_REPLICAS, 1, 100);
+    if (standbyReplicas > replicas) {
+        r.report("standbyServiceReplicas", `${standbyReplicas} is above serviceReplicas ${replicas}; a waiting standby should not outgrow the serving site`);
+    }
+    return {
+        deploy: r.boolean("deployWorkloads", true),
+        namespace: r.string("appNamespace", d.DEFAULT_APP_NAMESPACE, check.dnsLabel),
+        imageTag: r.string("imageTag", d.DEFAULT_IMAGE_TAG, value =>
+            /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(value) ? undefined : `"${value}" is not a container image tag`),
+        replicas,
+        standbyReplicas,
+    };
+}
+
+function readAutoFailover(r: ConfigReader, strategy: Strategy | undefined): boolean {
+    const enabled = r.boolean("enableAutoFailover", false);
+    if (enabled && strategy !== undefined && !hasAwsStandby(strategy)) {
+        r.report("enableAutoFailover", `is true, but strategy ${strategy} has no AWS standby to promote automatically`);
+    }
+    return enabled;
 }

@@ -126,6 +126,18 @@ export interface BackupConfig {
     readonly fullBackupIntervalHours: number;
 }
 
+/** The application on the clusters. */
+export interface WorkloadConfig {
+    /** Declare namespaces, Deployments and Services on the clusters (needs network access to their API endpoints). */
+    readonly deploy: boolean;
+    readonly namespace: string;
+    readonly imageTag: string;
+    /** Pods per service where the site serves. */
+    readonly replicas: number;
+    /** Pods per service on a waiting standby. */
+    readonly standbyReplicas: number;
+}
+
 /** The whole, validated stack configuration. */
 export interface DrConfig {
     readonly strategy: Strategy;
@@ -156,5 +168,8 @@ export interface DrConfig {
     /** Present only for the pilot-light strategy. */
     readonly backup?: BackupConfig;
     readonly alertSubscriptions: AlertSubscription[];
+    readonly workloads: WorkloadConfig;
+    /** Warm standby: let the alarm-driven Lambda promote the standby by itself (ENABLE_AUTO_FAILOVER). */
+    readonly enableAutoFailover: boolean;
     readonly tags: Record<string, string>;
 }

@@ -13,6 +13,7 @@ import { recoveryObjectives } from "./objectives";
 import { CommonOutputs, primaryOutputs } from "./outputs";
 import { buildPrimarySite } from "./primarySite";
 import { siteTags } from "./tags";
+import { buildPrimaryWorkloads } from "./workloads";
 
 /** Outputs of the pilot-light stack. */
 export interface PilotLightOutputs extends CommonOutputs {
@@ -55,6 +56,9 @@ export function buildPilotLight(config: DrConfig, accountId: pulumi.Output<strin
     const fqdn = `${dnsConfig.recordName}.${dnsConfig.domainName}`;
 
     const primary = buildPrimarySite(config, accountId);
+    if (config.workloads.deploy) {
+        buildPrimaryWorkloads(config, primary, accountId);
+    }
     const zone = publicZone("failover-zone", dnsConfig.domainName, dnsConfig.hostedZoneId, siteTags(config, "global"));
 
     const client = authorization.getClientConfigOutput();

@@ -7,6 +7,7 @@ import { CommonOutputs, primaryOutputs } from "./outputs";
 import { buildPrimarySite } from "./primarySite";
 import { buildStandbySite } from "./standbySite";
 import { siteTags } from "./tags";
+import { buildPrimaryWorkloads, buildStandbyWorkloads } from "./workloads";
 
 /** Outputs of the warm-standby stack. */
 export interface WarmStandbyOutputs extends CommonOutputs {
@@ -48,6 +49,11 @@ export function buildWarmStandby(config: DrConfig, accountId: pulumi.Output<stri
     const standby = buildStandbySite(config, accountId, standbyKey, primary.database.arn);
     const zone = publicZone("failover-zone", dnsConfig.domainName, dnsConfig.hostedZoneId, siteTags(config, "global"));
     const dns = buildFailoverDns(config, dnsConfig, zone, accountId, { target: dnsConfig.standbyOrigin, healthChecked: true });
+
+    if (config.workloads.deploy) {
+        buildPrimaryWorkloads(config, primary, accountId);
+        buildStandbyWorkloads(config, primary, standby, accountId);
+    }
 
     const activeRegion = config.failover ? standby.region : primary.region;
     return {

@@ -217,7 +217,7 @@ describe("program: warm-standby with failover=true", () => {
         assert.strictEqual(named(failover.resources, T.nodeGroup, "primary-nodes").inputs.scalingConfig.desiredSize, 2);
     });
 
-    it("keeps every resource under the same identity, changing only the replica source and Tokyo's node count", () => {
+    it("keeps every resource under the same identity, changing only the replica source, Tokyo's node count and Tokyo's workloads", () => {
         const key = (r: DeclaredResource) => r.urn;
         assert.deepStrictEqual(failover.resources.map(key).sort(), normal.resources.map(key).sort(), "no resource added or removed");
         const changed: string[] = [];
@@ -226,11 +226,15 @@ describe("program: warm-standby with failover=true", () => {
             const keys = new Set([...Object.keys(before.inputs), ...Object.keys(after.inputs)]);
             for (const input of keys) {
                 if (JSON.stringify(before.inputs[input]) !== JSON.stringify(after.inputs[input])) {
-                    changed.push(`${before.name}.${input}`);
+                    changed.push(`${before.type.startsWith("kubernetes:") ? "k8s" : "aws"}:${before.name}.${input}`);
                 }
             }
         }
-        assert.deepStrictEqual(changed.sort(), ["standby-mysql.replicateSourceDb", "standby-nodes.scalingConfig"]);
+        const cloud = [...new Set(changed.filter(c => c.startsWith("aws:")))].sort();
+        assert.deepStrictEqual(cloud, ["aws:standby-mysql.replicateSourceDb", "aws:standby-nodes.scalingConfig"]);
+        const k8s = changed.filter(c => c.startsWith("k8s:"));
+        assert.ok(k8s.length > 0, "Tokyo's workloads take over");
+        assert.deepStrictEqual(k8s.filter(c => !c.startsWith("k8s:standby-app-")), [], "Seoul's workloads never change with failover");
     });
 });
 
