@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { EncryptionKey, publicZone } from "../components/aws";
+import * as path from "path";
+import { EncryptionKey, FailoverAutomation, publicZone } from "../components/aws";
+import { lambdaArchive } from "../lib/bundle";
 import { buildFailoverDns } from "./dns";
 import { DrConfig } from "../config/types";
 import { recoveryObjectives } from "./objectives";
@@ -8,6 +10,9 @@ import { buildPrimarySite } from "./primarySite";
 import { buildStandbySite } from "./standbySite";
 import { siteTags } from "./tags";
 import { buildPrimaryWorkloads, buildStandbyWorkloads } from "./workloads";
+
+/** Source of the automatic failover function, bundled at deploy time. */
+export const FAILOVER_FUNCTION_ENTRY = path.resolve(__dirname, "..", "lambda", "failover", "handler.ts");
 
 /** Outputs of the warm-standby stack. */
 export interface WarmStandbyOutputs extends CommonOutputs {
@@ -25,6 +30,9 @@ export interface WarmStandbyOutputs extends CommonOutputs {
     dnsNameServers: pulumi.Output<string[]>;
     primaryHealthCheckId: pulumi.Output<string>;
     alarmTopicArn: pulumi.Output<string>;
+    /** The alarm-driven failover function, and whether it may act (ENABLE_AUTO_FAILOVER). */
+    autoFailoverFunction: pulumi.Output<string>;
+    autoFailoverEnabled: boolean;
 }
 
 /**
@@ -50,6 +58,20 @@ export function buildWarmStandby(config: DrConfig, accountId: pulumi.Output<stri
     const zone = publicZone("failover-zone", dnsConfig.domainName, dnsConfig.hostedZoneId, siteTags(config, "global"));
     const dns = buildFailoverDns(config, dnsConfig, zone, accountId, { target: dnsConfig.standbyOrigin, healthChecked: true });
 
+    const automation = new FailoverAutomation("auto-failover", {
+        region: standby.region,
+        accountId,
+        code: lambdaArchive(FAILOVER_FUNCTION_ENTRY),
+        enabled: config.enableAutoFailover,
+        stackName: pulumi.getStack(),
+        replica: { identifier: standby.database.identifier, arn: standby.database.arn },
+        nodeGroup: { clusterName: standby.cluster.clusterName, name: standby.cluster.nodeGroupName, arn: standby.cluster.nodeGroupArn },
+        failoverNodeCount: config.kubernetes.failoverNodeCount,
+        alarm: { name: dns.primaryAlarmName, arn: dns.primaryAlarmArn },
+        topic: { arn: dns.alarmTopicArn, kmsKeyArn: dns.alarmTopicKeyArn },
+        tags: siteTags(config, "standby"),
+    });
+
     if (config.workloads.deploy) {
         buildPrimaryWorkloads(config, primary, accountId);
         buildStandbyWorkloads(config, primary, standby, accountId);
@@ -71,5 +93,7 @@ export function buildWarmStandby(config: DrConfig, accountId: pulumi.Output<stri
         dnsNameServers: zone.nameServers,
         primaryHealthCheckId: dns.primaryHealthCheckId,
         alarmTopicArn: dns.alarmTopicArn,
+        autoFailoverFunction: automation.functionName,
+        autoFailoverEnabled: config.enableAutoFailover,
     };
 }

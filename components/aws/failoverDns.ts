@@ -78,6 +78,9 @@ export class FailoverDns extends pulumi.ComponentResource {
     readonly secondaryHealthCheckId?: pulumi.Output<string>;
     readonly alarmTopicArn: pulumi.Output<string>;
     readonly primaryAlarmArn: pulumi.Output<string>;
+    readonly primaryAlarmName: pulumi.Output<string>;
+    /** KMS key of the alert topic: whoever publishes to the topic needs to use it. */
+    readonly alarmTopicKeyArn: pulumi.Output<string>;
     readonly detectionSeconds: number;
 
     constructor(name: string, args: FailoverDnsArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -162,6 +165,8 @@ export class FailoverDns extends pulumi.ComponentResource {
         this.secondaryHealthCheckId = secondaryCheck?.id;
         this.alarmTopicArn = topic.arn;
         this.primaryAlarmArn = primaryAlarm.arn;
+        this.primaryAlarmName = primaryAlarm.name;
+        this.alarmTopicKeyArn = topicKey.arn;
         this.detectionSeconds = worstCaseDetectionSeconds(args.healthCheck, args.ttlSeconds);
         this.registerOutputs({
             fqdn: this.fqdn,

@@ -1,6 +1,7 @@
 export * from "./containerRegistry";
 export * from "./databaseCredentials";
 export * from "./encryptionKey";
+export * from "./failoverAutomation";
 export * from "./failoverDns";
 export * from "./globalTables";
 export * from "./kubernetesCluster";

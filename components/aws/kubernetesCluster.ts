@@ -59,6 +59,7 @@ export class KubernetesCluster extends pulumi.ComponentResource {
     readonly oidcProviderArn: pulumi.Output<string>;
     readonly oidcIssuerUrl: pulumi.Output<string>;
     readonly nodeGroupName: pulumi.Output<string>;
+    readonly nodeGroupArn: pulumi.Output<string>;
     readonly nodeRoleArn: pulumi.Output<string>;
     readonly clusterSecurityGroupId: pulumi.Output<string>;
     /** A kubeconfig that authenticates with `aws eks get-token`; a secret because it names the endpoint and CA. */
@@ -178,6 +179,7 @@ export class KubernetesCluster extends pulumi.ComponentResource {
         this.oidcProviderArn = oidcProvider.arn;
         this.oidcIssuerUrl = oidcIssuerUrl;
         this.nodeGroupName = nodeGroup.nodeGroupName;
+        this.nodeGroupArn = nodeGroup.arn;
         this.nodeRoleArn = nodeRole.arn;
         this.clusterSecurityGroupId = cluster.vpcConfig.apply(v => v.clusterSecurityGroupId ?? "");
         this.kubeconfig = pulumi.secret(pulumi.all([cluster.name, cluster.endpoint, this.certificateAuthority])
