@@ -8,6 +8,7 @@ import { AzuriteInstance } from "../../backup/harness/azurite-instance";
 import { AgentProcess, RestoreRun, agentEnvironment, readAgentStatus, restoreEnvironment, runRestoreCli, waitFor } from "../../backup/harness/cli-process";
 import { databaseDigest } from "../../backup/harness/digest";
 import { MariaDbInstance } from "../../backup/harness/mariadb-instance";
+import { startDrStack } from "../../backup/harness/stack";
 
 /** The container every test in a file shares; tests keep apart by blob prefix, state dir and database. */
 export const CONTAINER = "mysql-backups";
@@ -18,11 +19,10 @@ export class DrFixture {
 
   static async start(): Promise<DrFixture> {
     const work = await fs.mkdtemp(join(tmpdir(), "mysql-dr-test-"));
-    const [azurite, primary, target] = await Promise.all([
-      AzuriteInstance.start(work),
-      MariaDbInstance.start({ binlog: true, parentDir: work }),
-      MariaDbInstance.start({ binlog: false, parentDir: work }),
-    ]);
+    const { azurite, primary, target } = await startDrStack(work).catch(async (error) => {
+      await fs.rm(work, { recursive: true, force: true });
+      throw error;
+    });
     await azurite.adminClient().getContainerClient(CONTAINER).createIfNotExists();
     return new DrFixture(work, azurite, primary, target);
   }

@@ -16,7 +16,7 @@ function recordingEvaluator(): PolicyEvaluator & { calls: number } {
         evaluate.calls++;
         assert.ok(resources.length > 0);
         return { policies: [], violations: [] };
-    }) as PolicyEvaluator & { calls: number };
+    }) as unknown as PolicyEvaluator & { calls: number };
     evaluate.calls = 0;
     return evaluate;
 }

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { runStack } from "../support/stacks";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -11,7 +12,7 @@ import { DeclaredResource, runProgram } from "../../plan/runOffline";
 import { stackFileConfig } from "../../plan/stackFiles";
 
 async function warmStandby(overrides: Record<string, unknown> = {}) {
-    return runProgram(defineStack as () => WarmStandbyOutputs, { ...stackFileConfig("warm-standby"), ...overrides }, "warm-standby");
+    return runStack<WarmStandbyOutputs>("warm-standby", overrides);
 }
 
 describe("program: automatic failover pipeline", () => {

@@ -1,13 +1,12 @@
 import * as assert from "assert";
+import { runStack } from "../support/stacks";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { PilotLightOutputs } from "../../strategies";
 import { backupToolAsset } from "../../strategies/artifacts";
-import { defineStack } from "../../program";
 import { valueOf } from "../../plan/mockCloud";
 import { cloudResources, named, ofType, regionOf, statementsOf } from "../support/query";
-import { DeclaredResource, ProgramFailure, ProgramRun, runProgram } from "../../plan/runOffline";
-import { stackFileConfig } from "../../plan/stackFiles";
+import { DeclaredResource, ProgramFailure, ProgramRun } from "../../plan/runOffline";
 
 const SEOUL = "ap-northeast-2";
 const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq0dGVzdGtleWZvcm11bHRpY2xvdWRkcnRlc3RzMDAwMDAw ops@example.com";
@@ -26,7 +25,7 @@ const A = {
 };
 
 function runPilotLight(overrides: Record<string, unknown> = {}): Promise<ProgramRun<PilotLightOutputs>> {
-    return runProgram(defineStack as () => PilotLightOutputs, { ...stackFileConfig("pilot-light"), ...overrides }, "pilot-light");
+    return runStack<PilotLightOutputs>("pilot-light", overrides);
 }
 
 const emergencyOn = { "multicloud-dr:emergency": true, "multicloud-dr:azureSshPublicKey": SSH_KEY };

@@ -1,10 +1,9 @@
 import * as assert from "assert";
+import { runStack } from "../support/stacks";
 import * as pulumi from "@pulumi/pulumi";
-import { defineStack } from "../../program";
 import { valueOf } from "../../plan/mockCloud";
 import { cloudResources, ofType, statementsOf } from "../support/query";
-import { DeclaredResource, runProgram } from "../../plan/runOffline";
-import { stackFileConfig } from "../../plan/stackFiles";
+import { DeclaredResource } from "../../plan/runOffline";
 
 const SCENARIOS: { name: string; stack: string; overrides: Record<string, unknown> }[] = [
     { name: "warm-standby", stack: "warm-standby", overrides: {} },
@@ -42,7 +41,7 @@ for (const scenario of SCENARIOS) {
         let resources: DeclaredResource[];
         let outputs: Record<string, unknown>;
         before(async () => {
-            const run = await runProgram(defineStack, { ...stackFileConfig(scenario.stack), ...scenario.overrides }, scenario.stack);
+            const run = await runStack(scenario.stack, scenario.overrides);
             resources = cloudResources(run.resources);
             outputs = run.outputs as unknown as Record<string, unknown>;
         });

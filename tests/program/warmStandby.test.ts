@@ -1,11 +1,10 @@
 import * as assert from "assert";
+import { runStack } from "../support/stacks";
 import * as pulumi from "@pulumi/pulumi";
 import { WarmStandbyOutputs } from "../../strategies";
-import { defineStack } from "../../program";
 import { valueOf } from "../../plan/mockCloud";
 import { cloudResources, named, ofType, regionOf } from "../support/query";
-import { DeclaredResource, ProgramFailure, ProgramRun, runProgram } from "../../plan/runOffline";
-import { stackFileConfig } from "../../plan/stackFiles";
+import { DeclaredResource, ProgramFailure, ProgramRun } from "../../plan/runOffline";
 
 const SEOUL = "ap-northeast-2";
 const TOKYO = "ap-northeast-1";
@@ -28,7 +27,7 @@ const T = {
 };
 
 function runWarmStandby(overrides: Record<string, unknown> = {}): Promise<ProgramRun<WarmStandbyOutputs>> {
-    return runProgram(defineStack as () => WarmStandbyOutputs, { ...stackFileConfig("warm-standby"), ...overrides }, "warm-standby");
+    return runStack<WarmStandbyOutputs>("warm-standby", overrides);
 }
 
 function inRegion(resources: DeclaredResource[], type: string, region: string): DeclaredResource[] {

@@ -1,8 +1,7 @@
 import * as assert from "assert";
-import { defineStack } from "../../program";
+import { runStack } from "../support/stacks";
 import { named, ofType } from "../support/query";
-import { DeclaredResource, runProgram } from "../../plan/runOffline";
-import { stackFileConfig } from "../../plan/stackFiles";
+import { DeclaredResource } from "../../plan/runOffline";
 
 const K = {
     deployment: "kubernetes:apps/v1:Deployment",
@@ -13,7 +12,7 @@ const K = {
 };
 
 async function warmStandby(overrides: Record<string, unknown> = {}): Promise<DeclaredResource[]> {
-    return (await runProgram(defineStack, { ...stackFileConfig("warm-standby"), ...overrides }, "warm-standby")).resources;
+    return (await runStack("warm-standby", overrides)).resources;
 }
 
 describe("program: workloads on both clusters", () => {
