@@ -314,11 +314,13 @@ describe("failover Lambda: handler", () => {
             h.sns.on(PublishCommand).rejectsOnce(throttled).resolves({ MessageId: "retry-1" });
 
             assert.equal(await thrownBy(() => h.run(alarmEvent())), throttled);
-            h.forget();
+            assert.equal(changingCalls(h), 2);
+            // No forget() here: resetting the history would also re-arm rejectsOnce.
             const retry = await h.run(alarmEvent());
 
-            assert.equal(changingCalls(h), 0);
+            assert.equal(changingCalls(h), 2, "the retry promoted and scaled nothing more");
             assert.deepEqual(retry.steps.map(s => s.outcome), ["skipped", "skipped", "done"]);
+            assert.equal(h.sns.commandCalls(PublishCommand).length, 2);
         });
 
         it("several failures are thrown together, naming each step", async () => {
