@@ -1,8 +1,9 @@
 import { strict as assert } from "node:assert";
-import { DescribeNodegroupCommand, UpdateNodegroupConfigCommand } from "@aws-sdk/client-eks";
-import { DescribeDBInstancesCommand, PromoteReadReplicaCommand } from "@aws-sdk/client-rds";
-import { PublishCommand } from "@aws-sdk/client-sns";
+import { DescribeNodegroupCommand, EKSClient, UpdateNodegroupConfigCommand } from "@aws-sdk/client-eks";
+import { DescribeDBInstancesCommand, PromoteReadReplicaCommand, RDSClient } from "@aws-sdk/client-rds";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { FailoverEnvError } from "../../../lambda/failover/config";
+import { handler } from "../../../lambda/failover/handler";
 import { SUBJECTS } from "../../../lambda/failover/message";
 import {
     alarmEvent, CLUSTER_NAME, ENV, harness, Harness, logsOf, nodegroup, NODEGROUP_NAME, promotedReplica, replica,
@@ -87,12 +88,20 @@ describe("failover Lambda: handler", () => {
             assert.equal(typeof finished.durationMs, "number");
         });
 
-        it("raises the maximum only when the failover size exceeds it, keeping the minimum", async () => {
+        it("raises the maximum when the failover size exceeds it, keeping the minimum", async () => {
             h.world.nodegroup = nodegroup({}, { minSize: 1, maxSize: 3, desiredSize: 2 });
             await h.run(alarmEvent(), { ...ENV, FAILOVER_NODE_COUNT: "6" });
 
             assert.deepEqual(h.eks.commandCalls(UpdateNodegroupConfigCommand)[0].args[0].input.scalingConfig, { minSize: 1, maxSize: 6, desiredSize: 6 });
             assert.match(published(h).Message ?? "", /desired 2 -> 6, min 1, max 3 -> 6/);
+        });
+
+        it("keeps a maximum that is already above the failover size", async () => {
+            h.world.nodegroup = nodegroup({}, { minSize: 2, maxSize: 10, desiredSize: 3 });
+            await h.run(alarmEvent());
+
+            assert.deepEqual(h.eks.commandCalls(UpdateNodegroupConfigCommand)[0].args[0].input.scalingConfig, { minSize: 2, maxSize: 10, desiredSize: 4 });
+            assert.match(published(h).Message ?? "", /desired 3 -> 4, min 2, max 10$/m);
         });
 
         it("leaves RDS's default retention alone when the replica keeps no automated backups", async () => {
@@ -332,6 +341,38 @@ describe("failover Lambda: handler", () => {
             assert.ok(error instanceof AggregateError);
             assert.equal(error.message, "2 failover steps failed: promote-replica (Throttling: Rate exceeded); notify (KMSDisabledException: Key disabled)");
             assert.deepEqual(error.errors.map((e: Error) => e.name), ["Throttling", "KMSDisabledException"]);
+        });
+    });
+
+    describe("the exported handler (production path)", () => {
+        const saved = { ...process.env };
+        afterEach(() => {
+            for (const key of Object.keys(ENV)) delete process.env[key];
+            Object.assign(process.env, saved);
+        });
+
+        it("reads process.env, makes SDK clients for the configured regions and writes JSON lines to stdout", async () => {
+            h = harness();
+            Object.assign(process.env, ENV);
+            const lines: string[] = [];
+            const write = process.stdout.write;
+            process.stdout.write = ((chunk: string) => (lines.push(chunk), true)) as typeof process.stdout.write;
+            let result;
+            try {
+                result = await handler(alarmEvent());
+            } finally {
+                process.stdout.write = write;
+            }
+
+            assert.deepEqual(result.steps.map(s => s.outcome), ["done", "done", "done"]);
+            assert.equal(await (h.rds.commandCalls(PromoteReadReplicaCommand)[0].thisValue as RDSClient).config.region(), "ap-northeast-1");
+            assert.equal(await (h.eks.commandCalls(UpdateNodegroupConfigCommand)[0].thisValue as EKSClient).config.region(), "ap-northeast-1");
+            assert.equal(await (h.sns.commandCalls(PublishCommand)[0].thisValue as SNSClient).config.region(), "us-east-1");
+            assert.ok(lines.length >= 5);
+            for (const line of lines) {
+                assert.ok(line.endsWith("\n") && !line.slice(0, -1).includes("\n"), "one record per line");
+                assert.equal(typeof (JSON.parse(line) as { event?: unknown }).event, "string");
+            }
         });
     });
 });
