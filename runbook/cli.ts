@@ -1,0 +1,122 @@
+import * as path from "path";
+import { Command } from "commander";
+import { parseConfig } from "../config";
+import { ProgramFailure } from "../plan/runOffline";
+import { projectValues, REPO_ROOT, stackFileConfig, UnknownStackError } from "../plan/stackFiles";
+import { drill } from "./commands/drill";
+import { failback } from "./commands/failback";
+import { failover } from "./commands/failover";
+import { emergencyOff, emergencyOn, serveApp } from "./commands/pilotLight";
+import { status } from "./commands/status";
+import { alwaysYes, Confirm, terminalConfirm } from "./confirm";
+import { RunbookContext, RunbookRefusal } from "./context";
+import { automationStack, StackOps } from "./stackOps";
+import { Timeline } from "./timeline";
+
+/** Exit codes of `npm run dr`. */
+export const DR_EXIT = { ok: 0, refused: 1, badInput: 2 } as const;
+
+/** Where failback progress and incident timelines are kept (gitignored). */
+export const DEFAULT_STATE_DIR = path.join(REPO_ROOT, ".dr");
+
+/** Seams for tests: how to open a stack and how to ask the operator. */
+export interface DrCliDeps {
+    readonly openStack: (stack: string) => Promise<StackOps>;
+    readonly confirm?: Confirm;
+    readonly stateDir?: string;
+    readonly now?: () => number;
+}
+
+interface CommonOptions {
+    stack: string;
+    dryRun?: boolean;
+    yes?: boolean;
+    json?: boolean;
+}
+
+/** Runs `dr <command>`; returns the exit code. */
+export async function runDrCli(argv: string[], print: (line: string) => void, printError: (line: string) => void, deps: DrCliDeps = { openStack: automationStack }): Promise<number> {
+    let exitCode: number = DR_EXIT.ok;
+    const run = (command: string, action: (ctx: RunbookContext, options: CommonOptions) => Promise<unknown>) => async (options: CommonOptions) => {
+        const timeline = new Timeline(command, print, deps.now);
+        const ctx: RunbookContext = {
+            stack: options.stack,
+            dryRun: options.dryRun === true,
+            confirm: options.yes ? alwaysYes : deps.confirm ?? terminalConfirm(),
+            timeline,
+            print,
+            openStack: () => deps.openStack(options.stack).catch((error: Error) => {
+                throw new RunbookRefusal(`cannot open stack ${options.stack} through the Pulumi CLI (${error.message.split("\n")[0]}); install the Pulumi CLI and log in to the stack's backend, or use --dry-run for the offline view`);
+            }),
+            stateDir: deps.stateDir ?? DEFAULT_STATE_DIR,
+        };
+        try {
+            stackFileConfig(options.stack);
+            timeline.log(`${command} --stack ${options.stack}${ctx.dryRun ? " --dry-run" : ""}`, "start");
+            const result = await action(ctx, options);
+            if (typeof result === "number" && result !== 0) {
+                exitCode = DR_EXIT.refused;
+            }
+        } catch (error) {
+            if (error instanceof RunbookRefusal) {
+                timeline.log(command, "failed", error.message);
+                exitCode = DR_EXIT.refused;
+            } else if (error instanceof UnknownStackError || error instanceof ProgramFailure) {
+                printError(`dr: ${error.message}`);
+                exitCode = DR_EXIT.badInput;
+            } else {
+                timeline.log(command, "failed", (error as Error).message);
+                throw error;
+            }
+        } finally {
+            if (!ctx.dryRun && timeline.records.length > 0) {
+                print(`timeline saved: ${path.relative(process.cwd(), timeline.save(ctx.stateDir, options.stack))}`);
+            }
+        }
+    };
+    const strategyOf = (stack: string) => parseConfig(projectValues(stackFileConfig(stack))).strategy;
+
+    const program = new Command().name("dr").description("Disaster-recovery runbooks as commands, on Pulumi's Automation API. Every command prints a timestamped timeline.")
+        .exitOverride().configureOutput({ writeOut: text => print(text.trimEnd()), writeErr: text => printError(text.trimEnd()) });
+    const withCommon = (command: Command) => command
+        .requiredOption("-s, --stack <name>", "the stack (Pulumi.<name>.yaml)")
+        .option("--dry-run", "show the offline plan diff of the change and the steps; needs no Pulumi CLI or cloud")
+        .option("-y, --yes", "do not ask before changing anything");
+    withCommon(program.command("status").description("strategy, flags, outputs, backup lag where known")).option("--json", "machine-readable")
+        .action(run("status", (ctx, o) => status(ctx, o.json === true)));
+    withCommon(program.command("failover").description("warm standby: promote Tokyo and serve from it (also reconciles after an automatic failover)"))
+        .action(run("failover", ctx => failover(ctx)));
+    withCommon(program.command("emergency").argument("<state>", "on | off").description("pilot light: build (on) or, after failback, remove (off) the Azure emergency site"))
+        .action((state: string, options: CommonOptions) => {
+            if (state !== "on" && state !== "off") {
+                printError(`dr: emergency takes on or off, not "${state}"`);
+                exitCode = DR_EXIT.badInput;
+                return undefined;
+            }
+            return run(`emergency ${state}`, ctx => (state === "on" ? emergencyOn(ctx) : emergencyOff(ctx)))(options);
+        });
+    withCommon(program.command("serve-app").description("pilot light: route the gateway from the maintenance page to the application"))
+        .action(run("serve-app", ctx => serveApp(ctx)));
+    withCommon(program.command("failback").description("the ordered, confirmed, resumable steps back to the primary"))
+        .action(run("failback", ctx => failback(ctx, strategyOf(ctx.stack))));
+    withCommon(program.command("drill").description("run the local DR drill (kills a real database under load and measures the loss)"))
+        .allowUnknownOption().argument("[args...]", "passed to npm run drill")
+        .action((args: string[], options: CommonOptions) => run("drill", ctx => drill(ctx, args))(options));
+
+    try {
+        await program.parseAsync(argv, { from: "user" });
+    } catch (error) {
+        const code = (error as { exitCode?: number }).exitCode;
+        return code === 0 ? DR_EXIT.ok : DR_EXIT.badInput;
+    }
+    return exitCode;
+}
+
+if (require.main === module) {
+    runDrCli(process.argv.slice(2), line => process.stdout.write(`${line}\n`), line => process.stderr.write(`${line}\n`))
+        .then(code => { process.exitCode = code; })
+        .catch(error => {
+            process.stderr.write(`dr: ${error instanceof Error ? error.stack : String(error)}\n`);
+            process.exitCode = 3;
+        });
+}
