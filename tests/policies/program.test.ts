@@ -1,0 +1,94 @@
+import * as assert from "assert";
+import { defineStack } from "../../program";
+import { mockState } from "../../plan/mockCloud";
+import { DeclaredResource, runProgram } from "../../plan/runOffline";
+import { stackFileConfig } from "../../plan/stackFiles";
+import { EvaluatedResource, evaluatePolicies, PolicyEvaluation } from "../../policies/evaluate";
+import { allPolicies } from "../../policies/rules";
+
+const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGq0dGVzdGtleWZvcm11bHRpY2xvdWRkcnRlc3RzMDAwMDAw ops@example.com";
+
+/**
+ * The program's resources under the mock runtime, each with the id and state the mock cloud
+ * returned for it, as the engine hands stack policies the provider's outputs.
+ */
+async function programResources(stack: string, overrides: Record<string, unknown> = {}): Promise<EvaluatedResource[]> {
+    const run = await runProgram(defineStack, { ...stackFileConfig(stack), ...overrides }, stack);
+    return run.resources.map((declared: DeclaredResource) => {
+        if (!declared.custom) {
+            return declared;
+        }
+        const { id, state } = mockState(declared.type, declared.name, declared.inputs);
+        return { ...declared, id, outputs: state };
+    });
+}
+
+const STACKS: [string, string, Record<string, unknown>][] = [
+    ["warm-standby", "normal times", {}],
+    ["warm-standby", "failover=true", { "multicloud-dr:failover": true }],
+    ["pilot-light", "normal times", {}],
+    ["pilot-light", "emergency=true, serveApp=true", { "multicloud-dr:emergency": true, "multicloud-dr:serveApp": true, "multicloud-dr:azureSshPublicKey": SSH_KEY }],
+];
+
+describe("policy pack on the whole program (mock runtime)", () => {
+    const runs = new Map<string, { resources: EvaluatedResource[]; evaluation: PolicyEvaluation }>();
+    before(async () => {
+        for (const [stack, mode, overrides] of STACKS) {
+            const resources = await programResources(stack, overrides);
+            runs.set(`${stack} ${mode}`, { resources, evaluation: await evaluatePolicies(resources) });
+        }
+    });
+
+    for (const [stack, mode] of STACKS) {
+        it(`${stack}, ${mode}: evaluates every policy and finds no mandatory violation`, () => {
+            const { evaluation } = runs.get(`${stack} ${mode}`)!;
+            assert.deepStrictEqual(evaluation.policies.map(p => p.name), allPolicies.map(p => p.name));
+            assert.ok(evaluation.policies.every(p => p.enforcementLevel !== "disabled"));
+            const mandatory = evaluation.violations.filter(v => v.enforcementLevel === "mandatory").map(v => `${v.policy} ${v.resource?.name}: ${v.message}`);
+            assert.deepStrictEqual(mandatory, []);
+            assert.deepStrictEqual(evaluation.violations, [], "no advisory findings either");
+        });
+    }
+
+    it("applies the DR policies to what each stack declares (not applicable only where the stack has no such thing)", () => {
+        const stackLevel = (key: string) => runs.get(key)!.evaluation.notApplicable.filter(n => n.resource === undefined).map(n => n.policy).sort();
+        assert.deepStrictEqual(stackLevel("warm-standby normal times"), ["dr-backup-shipping-meets-rpo", "dr-backups-immutable"]);
+        assert.deepStrictEqual(stackLevel("pilot-light normal times"), []);
+    });
+
+    it("reports Tokyo's data as a mandatory dr-data-residency violation when only Seoul is allowed", async () => {
+        const { resources } = runs.get("warm-standby normal times")!;
+        const evaluation = await evaluatePolicies(resources, { policyConfig: { "dr-data-residency": { allowedRegions: ["ap-northeast-2"] } } });
+        const residency = evaluation.violations.filter(v => v.policy === "dr-data-residency");
+        assert.ok(residency.length > 0 && residency.every(v => v.enforcementLevel === "mandatory"));
+        assert.ok(residency.some(v => v.resource?.name === "standby-mysql" && v.message === "stores data in ap-northeast-1, outside the allowed regions (ap-northeast-2)"));
+        assert.ok(residency.some(v => v.message === "keeps a replica in ap-northeast-1, outside the allowed regions (ap-northeast-2)"));
+    });
+
+    it("does not run a policy the config disables, even where it would fail", async () => {
+        const { resources } = runs.get("warm-standby normal times")!;
+        const evaluation = await evaluatePolicies(resources, { policyConfig: { "dr-data-residency": { enforcementLevel: "disabled", allowedRegions: ["ap-northeast-2"] } } });
+        assert.strictEqual(evaluation.policies.find(p => p.name === "dr-data-residency")?.enforcementLevel, "disabled");
+        assert.deepStrictEqual(evaluation.violations.filter(v => v.policy === "dr-data-residency"), []);
+        assert.ok(!evaluation.notApplicable.some(n => n.policy === "dr-data-residency"), "a disabled policy is not even asked whether it applies");
+    });
+
+    it("joins the program's side resources to what they protect: removing one is reported", async () => {
+        const { resources } = runs.get("pilot-light normal times")!;
+        const without = (predicate: (r: EvaluatedResource) => boolean) => evaluatePolicies(resources.filter(r => !predicate(r)));
+        const messages = async (predicate: (r: EvaluatedResource) => boolean) => (await without(predicate)).violations.map(v => `${v.policy}: ${v.resource?.name}`);
+        assert.deepStrictEqual(await messages(r => r.name === "portforge-team-public-access"), ["aws-s3-public-access-blocked: portforge-team"]);
+        assert.deepStrictEqual(await messages(r => r.name === "portforge-team-versioning"), ["dr-stateful-resources-protected: portforge-team"]);
+        assert.deepStrictEqual(await messages(r => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm"), ["dr-health-check-alarmed: failover-primary-health"]);
+        assert.deepStrictEqual(await messages(r => r.type === "aws:ec2/instance:Instance"), ["dr-backup-shipping-meets-rpo: drbackups-container"]);
+        assert.deepStrictEqual(await messages(r => r.type === "azure-native:storage:BlobContainerImmutabilityPolicy"), ["dr-backups-immutable: drbackups-container"]);
+    });
+
+    it("holds the maintenance site to HTTPS once its documented exemption is removed", async () => {
+        const { resources } = runs.get("pilot-light normal times")!;
+        const evaluation = await evaluatePolicies(resources, { policyConfig: { "azure-storage-secure-transport": { httpAllowed: {} } } });
+        assert.deepStrictEqual(evaluation.violations.map(v => `${v.resource?.name}: ${v.message}`), [
+            "maintenance-account: accepts plain HTTP (enableHttpsTrafficOnly: false): set it to true, or list the account in httpAllowed with the reason",
+        ]);
+    });
+});
