@@ -72,7 +72,8 @@ export class FailoverAutomation extends pulumi.ComponentResource {
 
         const fn = new aws.lambda.Function(`${name}-function`, {
             region: args.region,
-            runtime: "nodejs20.x",
+            // Node 20 left upstream support in April 2026; the bundle targets 20 and runs on 22.
+            runtime: "nodejs22.x",
             handler: "index.handler",
             code: args.code,
             role: role.arn,

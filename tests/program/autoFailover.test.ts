@@ -64,7 +64,7 @@ describe("program: automatic failover pipeline", () => {
     it("ships one self-contained bundle that exports the handler", () => {
         const fn = named(resources, "aws:lambda/function:Function", "auto-failover-function");
         assert.strictEqual(fn.inputs.handler, "index.handler");
-        assert.strictEqual(fn.inputs.runtime, "nodejs20.x");
+        assert.strictEqual(fn.inputs.runtime, "nodejs22.x");
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bundle-")), "index.js");
         fs.writeFileSync(file, bundleTypeScript(FAILOVER_FUNCTION_ENTRY));
         const loaded = require(file) as { handler?: unknown };
