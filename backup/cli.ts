@@ -36,6 +36,8 @@ program
     for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, () => stop.abort());
     process.on("SIGUSR1", () => agent.requestFullBackup());
     await agent.run(stop.signal);
+    // Everything is shipped and saved; a connection attempt still waiting on a dead server must not keep the process alive.
+    process.exit(0);
   });
 
 program

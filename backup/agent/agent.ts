@@ -8,7 +8,7 @@ import { BlobLayout } from "../lib/blob-layout";
 import { writeJsonAtomic } from "../lib/atomic-file";
 import { Logger } from "../lib/log";
 import { connect, listServerBinlogs, serverVersion } from "../lib/mysql-connection";
-import { MysqlTools, resolveMysqlTools } from "../lib/mysql-tools";
+import { MysqlTools, resolveMysqlTools, useCredentialDirectory } from "../lib/mysql-tools";
 import { Mutex } from "../lib/mutex";
 import { redact } from "../lib/secrets";
 import { LagPublisher } from "./cloudwatch";
@@ -72,6 +72,7 @@ export class BackupAgent {
     try {
       await this.spool.ensure();
       await BinlogStreamer.killOrphan(this.spool, this.log);
+      useCredentialDirectory(join(this.config.stateDir, "credentials"));
       this.tools = resolveMysqlTools(this.config.tools);
       this.log.info("agent starting", { version: AGENT_VERSION, tools: this.tools.flavor, binlog_tool: this.tools.binlog, state_dir: this.config.stateDir });
       const loaded = await this.store.load();
@@ -219,6 +220,7 @@ export class BackupAgent {
           gzipLevel: this.config.gzipLevel,
           log: this.log,
           onProgress: (bytes) => (this.fullBackupUploaded = bytes),
+          signal,
         });
         this.state.lastFullBackup = {
           backupId: manifest.backupId,

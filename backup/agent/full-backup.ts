@@ -27,6 +27,8 @@ export interface FullBackupOptions {
   log: Logger;
   /** Called as compressed bytes are uploaded. */
   onProgress?: (uploadedBytes: number) => void;
+  /** Aborting stops the dump and the upload (the agent is shutting down). */
+  signal?: AbortSignal;
 }
 
 const UPLOAD_BLOCK_BYTES = 8 * 1024 * 1024;
@@ -70,6 +72,11 @@ export async function runFullBackup(options: FullBackupOptions): Promise<FullBac
   const inspector = new DumpInspector();
   const compressed = new HashingStream();
   const abort = new AbortController();
+  const stop = () => {
+    abort.abort();
+    dump.kill("SIGKILL");
+  };
+  options.signal?.addEventListener("abort", stop, { once: true });
   try {
     const upload = container.getBlockBlobClient(blobName).uploadStream(compressed, UPLOAD_BLOCK_BYTES, UPLOAD_CONCURRENCY, {
       abortSignal: abort.signal,
@@ -93,6 +100,7 @@ export async function runFullBackup(options: FullBackupOptions): Promise<FullBac
       throw error;
     }
   } finally {
+    options.signal?.removeEventListener("abort", stop);
     connection.dispose();
   }
   const coordinates = inspector.facts.coordinates;

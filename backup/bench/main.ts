@@ -5,6 +5,7 @@ import { Command } from "commander";
 import { AzuriteInstance } from "../harness/azurite-instance";
 import { AgentProcess, agentEnvironment, readAgentStatus, restoreEnvironment, runRestoreCli, waitFor } from "../harness/cli-process";
 import { MariaDbInstance } from "../harness/mariadb-instance";
+import { startDrStack } from "../harness/stack";
 import { connect, currentBinlogPosition } from "../lib/mysql-connection";
 import { formatBytes } from "../lib/progress";
 import { egressPerDay } from "./egress-model";
@@ -45,11 +46,7 @@ async function main(): Promise<void> {
   let target: MariaDbInstance | undefined;
   try {
     log("starting Azurite, source and target MariaDB");
-    [azurite, source, target] = await Promise.all([
-      AzuriteInstance.start(work),
-      MariaDbInstance.start({ binlog: true, parentDir: work, extraArgs: ["--innodb-buffer-pool-size=1G"] }),
-      MariaDbInstance.start({ binlog: false, parentDir: work, extraArgs: ["--innodb-buffer-pool-size=1G"] }),
-    ]);
+    ({ azurite, primary: source, target } = await startDrStack(work, { extraArgs: ["--innodb-buffer-pool-size=1G"] }));
     const az = azurite;
     const src = source;
     const dst = target;

@@ -5,6 +5,7 @@ import { AzuriteInstance } from "../harness/azurite-instance";
 import { AgentProcess, agentEnvironment, readAgentStatus, restoreEnvironment, runRestoreCli, waitFor } from "../harness/cli-process";
 import { databaseDigest } from "../harness/digest";
 import { MariaDbInstance } from "../harness/mariadb-instance";
+import { startDrStack } from "../harness/stack";
 import { PhaseTiming } from "../restore/restore";
 import { checkIntegrity } from "./integrity";
 import { DRILL_DATABASE, WriteRecord, Workload, createDrillSchema } from "./workload";
@@ -74,13 +75,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillResult> {
   try {
     options.progress("starting Azurite, primary and restore target");
     const seedDigest = await timed("setup", async () => {
-      [azurite, primary, target] = await Promise.all([
-        AzuriteInstance.start(work),
-        MariaDbInstance.start({ binlog: true, parentDir: work }),
-        MariaDbInstance.start({ binlog: false, parentDir: work }),
-      ]);
-      await azurite.adminClient().getContainerClient("mysql-backups").createIfNotExists();
-      const connection = await primary.rootConnection();
+      ({ azurite, primary, target } = await startDrStack(work));
+      await (azurite as AzuriteInstance).adminClient().getContainerClient("mysql-backups").createIfNotExists();
+      const connection = await (primary as MariaDbInstance).rootConnection();
       try {
         await createDrillSchema(connection);
         await connection.query(`USE ${DRILL_DATABASE}`);

@@ -84,10 +84,16 @@ export class AgentProcess {
     await this.exited;
   }
 
-  /** SIGTERM and wait for a clean exit. */
+  /** SIGTERM and wait for a clean exit; SIGKILL after 30 s (then the exit code is null). */
   async stop(): Promise<number | null> {
-    if (this.child.exitCode === null) this.child.kill("SIGTERM");
-    return this.exited;
+    if (this.running) this.child.kill("SIGTERM");
+    const timer = setTimeout(() => {
+      this.log += "\n[harness] agent did not stop within 30 s of SIGTERM; killed\n";
+      this.child.kill("SIGKILL");
+    }, 30_000);
+    const code = await this.exited;
+    clearTimeout(timer);
+    return code;
   }
 
   get running(): boolean {

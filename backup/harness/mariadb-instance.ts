@@ -41,13 +41,13 @@ export class MariaDbInstance {
   static async start(options: MariaDbOptions): Promise<MariaDbInstance> {
     const dir = await fs.mkdtemp(join(options.parentDir ?? tmpdir(), "mysql-dr-mariadb-"));
     const instance = new MariaDbInstance(dir, await freePort(), options);
-    await execFileAsync("mariadb-install-db", [
-      "--no-defaults",
-      `--datadir=${join(dir, "data")}`,
-      "--auth-root-authentication-method=normal",
-      "--skip-test-db",
-      "--user=root",
-    ]);
+    await fs.mkdir(join(dir, "tmp"));
+    // A private tmpdir: bootstraps running in parallel collide on temp-table names in a shared /tmp.
+    await execFileAsync(
+      "mariadb-install-db",
+      ["--no-defaults", `--datadir=${join(dir, "data")}`, "--auth-root-authentication-method=normal", "--skip-test-db", "--user=root"],
+      { env: { ...process.env, TMPDIR: join(dir, "tmp") } },
+    );
     await instance.launch();
     const root = await instance.rootConnection();
     try {
@@ -70,6 +70,7 @@ export class MariaDbInstance {
       `--datadir=${join(this.dir, "data")}`,
       `--socket=${join(this.dir, "mysqld.sock")}`,
       `--pid-file=${join(this.dir, "mysqld.pid")}`,
+      `--tmpdir=${join(this.dir, "tmp")}`,
       `--port=${this.port}`,
       "--bind-address=127.0.0.1",
       "--user=root",

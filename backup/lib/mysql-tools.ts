@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MysqlEndpoint, ToolSettings } from "../config/shared";
@@ -74,6 +74,18 @@ export function resolveMysqlTools(settings: ToolSettings): MysqlTools {
   throw new Error(`no usable MySQL/MariaDB client tools found (${problems.join("; ")}); install them or set DR_BINLOG_TOOL, DR_DUMP_TOOL, DR_CLIENT_TOOL`);
 }
 
+let credentialRoot = tmpdir();
+
+/**
+ * Puts password files under `dir` (created 0700, emptied first) instead of the OS temp dir, so a
+ * process killed before its cleanup leaves nothing behind that the next start does not remove.
+ */
+export function useCredentialDirectory(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  credentialRoot = dir;
+}
+
 /** Connection options for a client tool plus a cleanup for the private password file. */
 export interface ToolConnection {
   /** Must come first on the command line (the tools require `--defaults-extra-file` first). */
@@ -88,7 +100,7 @@ export interface ToolConnection {
 export function toolConnection(endpoint: MysqlEndpoint): ToolConnection {
   const network = [`--host=${endpoint.host}`, `--port=${endpoint.port}`, `--user=${endpoint.user}`, "--protocol=TCP"];
   if (!endpoint.password) return { args: ["--no-defaults", ...network], dispose: () => undefined };
-  const dir = mkdtempSync(join(tmpdir(), "mysql-dr-cred-"));
+  const dir = mkdtempSync(join(credentialRoot, "mysql-dr-cred-"));
   const file = join(dir, "client.cnf");
   const escaped = endpoint.password.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
   writeFileSync(file, `[client]\npassword="${escaped}"\n`, { mode: 0o600 });

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { buildSync } from "esbuild";
+import { bundleCli } from "./bundle";
 
 const ROOT = resolve(__dirname, "..", "..");
 const OUT = join(ROOT, "dist", "mysql-dr");
@@ -16,26 +16,11 @@ const SHIPPED_FILES = ["mysql-dr-agent.service", "mysql-dr-restore.service", "ag
 function build(): void {
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
-  const result = buildSync({
-    entryPoints: [join(ROOT, "backup", "cli.ts")],
-    outfile: join(OUT, "mysql-dr.js"),
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    sourcemap: false,
-    legalComments: "linked",
-    logLevel: "warning",
-    metafile: true,
-    // Some Azure SDK modules ship only as ESM and read import.meta.url; give the CommonJS bundle one.
-    banner: { js: 'const __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
-    define: { "import.meta.url": "__importMetaUrl" },
-  });
+  const bytes = bundleCli(join(OUT, "mysql-dr.js"));
   chmodSync(join(OUT, "mysql-dr.js"), 0o755);
   // The Pulumi program ships dist/mysql-dr.js to the instances; keep that path current too.
   copyFileSync(join(OUT, "mysql-dr.js"), join(ROOT, "dist", "mysql-dr.js"));
   for (const file of SHIPPED_FILES) copyFileSync(join(__dirname, file), join(OUT, file));
-  const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
   writeFileSync(join(OUT, "VERSION"), `${execFileSync("git", ["-C", ROOT, "describe", "--always", "--dirty"], { encoding: "utf8" }).trim()}\n`);
   execFileSync("tar", ["-czf", join(ROOT, "dist", "mysql-dr.tar.gz"), "-C", join(ROOT, "dist"), "mysql-dr"]);
   process.stdout.write(`built ${join(OUT, "mysql-dr.js")} (${(bytes / 1024 / 1024).toFixed(1)} MiB) and dist/mysql-dr.tar.gz\n`);
