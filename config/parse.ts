@@ -211,8 +211,8 @@ function readTables(r: ConfigReader): TableSpec[] {
     if (parsed === undefined) {
         return [...d.DEFAULT_TABLES];
     }
-    if (!Array.isArray(parsed) || parsed.length === 0) {
-        r.report("tables", "must be a non-empty list of {name, hashKey, hashKeyType, rangeKey?, rangeKeyType?}");
+    if (!Array.isArray(parsed)) {
+        r.report("tables", "must be a list of {name, hashKey, hashKeyType, rangeKey?, rangeKeyType?} (an empty list for none)");
         return [...d.DEFAULT_TABLES];
     }
     const problems: string[] = [];

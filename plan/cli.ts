@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import { Command, InvalidArgumentError } from "commander";
+import { ConfigError } from "../config";
 import { diffPlans, PlanDiff } from "./diff";
 import { makePlan, Plan } from "./plan";
 import { isMandatory } from "./policies";
@@ -7,6 +8,7 @@ import { loadPolicyEvaluator } from "./policyPack";
 import { planJson, planText } from "./report";
 import { ProgramFailure } from "./runOffline";
 import { UnknownStackError } from "./stackFiles";
+import { PolicyConfigError as PackConfigError } from "../policies/evaluate";
 
 /** Exit codes: what a script calling the plan can rely on. */
 export const EXIT = { ok: 0, mandatoryViolation: 1, badInput: 2 } as const;
@@ -59,7 +61,7 @@ export async function runPlanCli(argv: string[], write: (text: string) => void, 
         write("\n");
         return plan.violations.some(isMandatory) ? EXIT.mandatoryViolation : EXIT.ok;
     } catch (error) {
-        if (error instanceof UnknownStackError || error instanceof ProgramFailure || error instanceof PolicyConfigError) {
+        if (error instanceof UnknownStackError || error instanceof ConfigError || error instanceof ProgramFailure || error instanceof PolicyConfigError || error instanceof PackConfigError) {
             writeError(`plan: ${error.message}\n`);
             return EXIT.badInput;
         }

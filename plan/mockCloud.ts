@@ -103,6 +103,14 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
                     privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\nMockPrivateKey${suffix}\n-----END OPENSSH PRIVATE KEY-----\n`,
                 },
             };
+        case "aws:lambda/function:Function":
+            return { id: physical, state: { ...inputs, name: physical, arn: arn("lambda", `function:${physical}`), invokeArn: `arn:aws:apigateway:${region}:lambda:path/functions/${physical}` } };
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return { id: physical, state: { ...inputs, name: physical, arn: arn("cloudwatch", `alarm:${physical}`) } };
+        case "random:index/randomString:RandomString":
+            return { id: physical, state: { ...inputs, result: suffix.padEnd(Number(inputs.length ?? 7), "0").slice(0, Number(inputs.length ?? 7)) } };
+        case "aws:ec2/eip:Eip":
+            return { id: `eipalloc-${suffix}`, state: { ...inputs, publicIp: `203.0.113.${parseInt(suffix.slice(0, 2), 16) % 254 + 1}`, allocationId: `eipalloc-${suffix}` } };
         case "random:index/randomPassword:RandomPassword":
             return { id: physical, state: { ...inputs, result: `MockPassword-${suffix}-Aa1!` } };
         default:

@@ -31,14 +31,16 @@ export interface Plan {
 /**
  * Runs the real program for `stack` under Pulumi's mock runtime with the stack file's config
  * (secure values replaced by placeholders, `sets` on top), then evaluates policies, cost and
- * recovery objectives. Throws UnknownStackError, or ProgramFailure when the program rejects its config.
+ * recovery objectives. Throws UnknownStackError, ConfigError when the config is invalid, or
+ * ProgramFailure when the program fails otherwise.
  */
 export async function makePlan(request: PlanRequest, evaluate: PolicyEvaluator): Promise<Plan> {
     const sets = request.sets ?? {};
     const config = { ...stackFileConfig(request.stack), ...namespaced(sets) };
-    const run = await runProgram(defineStack, config, request.stack);
+    // Validate first: a rejected config then fails here, cleanly, before the runtime starts.
     const parsed = parseConfig(projectValues(config));
-    const { policies, violations } = evaluate(run.resources, request.policyConfig);
+    const run = await runProgram(defineStack, config, request.stack);
+    const { policies, violations } = await evaluate(run.resources, request.policyConfig);
     return {
         stack: request.stack,
         sets,

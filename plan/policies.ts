@@ -18,7 +18,7 @@ export interface PlanViolation {
 export type PolicyEvaluator = (
     resources: DeclaredResource[],
     policyConfig: Record<string, unknown> | undefined,
-) => { policies: EvaluatedPolicy[]; violations: PlanViolation[] };
+) => Promise<{ policies: EvaluatedPolicy[]; violations: PlanViolation[] }>;
 
 /** True when a violation blocks a deployment (`pulumi preview` fails on these). */
 export function isMandatory(violation: PlanViolation): boolean {

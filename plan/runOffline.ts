@@ -16,6 +16,9 @@ export interface DeclaredResource {
     readonly inputs: Record<string, any>;
     /** Top-level input names that held a secret. */
     readonly secretInputs: string[];
+    /** The id and state the mocks answered with: what a provider would report after creating it. */
+    readonly id?: string;
+    readonly outputs?: Record<string, any>;
     /** The URN the engine would give it: stack, project, the parent's type chain, type and name. */
     readonly urn: string;
     readonly protect: boolean;
@@ -65,8 +68,9 @@ export async function runProgram<T>(program: () => T, config: StackConfig, stack
         newResource: args => {
             const secretInputs = Object.keys(args.inputs).filter(key => containsSecret(args.inputs[key]));
             const inputs = unwrapSecrets(args.inputs) as Record<string, any>;
-            registered.push({ type: args.type, name: args.name, inputs, secretInputs, custom: args.custom ?? true });
-            return mockState(args.type, args.name, inputs);
+            const state = mockState(args.type, args.name, inputs);
+            registered.push({ type: args.type, name: args.name, inputs, secretInputs, custom: args.custom ?? true, id: state.id, outputs: state.state });
+            return state;
         },
         call: args => mockCall(args.token, args.inputs),
     }, PROJECT, stack, false);

@@ -1,6 +1,6 @@
 import * as path from "path";
 import { Command } from "commander";
-import { parseConfig } from "../config";
+import { ConfigError, parseConfig } from "../config";
 import { ProgramFailure } from "../plan/runOffline";
 import { projectValues, REPO_ROOT, stackFileConfig, UnknownStackError } from "../plan/stackFiles";
 import { drill } from "./commands/drill";
@@ -61,7 +61,7 @@ export async function runDrCli(argv: string[], print: (line: string) => void, pr
             if (error instanceof RunbookRefusal) {
                 timeline.log(command, "failed", error.message);
                 exitCode = DR_EXIT.refused;
-            } else if (error instanceof UnknownStackError || error instanceof ProgramFailure) {
+            } else if (error instanceof UnknownStackError || error instanceof ConfigError || error instanceof ProgramFailure) {
                 printError(`dr: ${error.message}`);
                 exitCode = DR_EXIT.badInput;
             } else {

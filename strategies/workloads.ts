@@ -30,7 +30,7 @@ function siteSettings(
         DB_READ_ONLY: String(readOnly),
         // The password stays in Secrets Manager (replicated to the standby region); pods read it there.
         DB_SECRET_ARN: primary.credentials.secretArn,
-        S3_BUCKET: buckets[bucketNames[0]],
+        ...(bucketNames.length > 0 ? { S3_BUCKET: buckets[bucketNames[0]] } : {}),
         ...Object.fromEntries(bucketNames.map(name => [`S3_BUCKET_${envSuffix(name)}`, buckets[name]])),
         ...Object.fromEntries(Object.entries(primary.tables.tableNames).map(([name, physical]) => [`DYNAMODB_TABLE_${envSuffix(name)}`, physical])),
         ECR_REGISTRY: registry,

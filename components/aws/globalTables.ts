@@ -9,6 +9,7 @@ export const STREAM_VIEW_TYPE = "NEW_AND_OLD_IMAGES";
 
 export interface GlobalTablesArgs {
     readonly region: string;
+    /** The tables; none is allowed (the component then declares nothing). */
     readonly tables: TableSpec[];
     /** KMS key in `region`. */
     readonly kmsKeyArn: pulumi.Input<string>;
@@ -22,9 +23,6 @@ export interface GlobalTablesArgs {
 /** Problems with table args, one string each. */
 export function validateGlobalTablesArgs(args: GlobalTablesArgs): string[] {
     const problems: string[] = [];
-    if (args.tables.length === 0) {
-        problems.push("tables: at least one table is needed");
-    }
     const names = args.tables.map(t => t.name);
     if (new Set(names).size !== names.length) {
         problems.push("tables: names must be unique");

@@ -10,7 +10,7 @@ export const REPLICATION_TIME_MINUTES = 15;
 
 export interface ReplicatedBucketsArgs {
     readonly region: string;
-    /** Logical bucket names; physical names get a unique suffix (S3 names are global). */
+    /** Logical bucket names; physical names get a unique suffix (S3 names are global). None is allowed. */
     readonly names: string[];
     readonly kmsKeyArn: pulumi.Input<string>;
     /** Where each bucket is copied, as `<name>-dr`. Default none (no replication). */
@@ -31,9 +31,6 @@ export interface BucketPair {
 /** Problems with bucket args, one string each. */
 export function validateReplicatedBucketsArgs(args: ReplicatedBucketsArgs): string[] {
     const problems: string[] = [];
-    if (args.names.length === 0) {
-        problems.push("names: at least one bucket is needed");
-    }
     if (new Set(args.names).size !== args.names.length) {
         problems.push("names: bucket names must be unique");
     }
@@ -65,7 +62,7 @@ export class ReplicatedBuckets extends pulumi.ComponentResource {
             this.buckets[bucketName] = { primary, standby };
         }
 
-        if (args.replica) {
+        if (args.replica && args.names.length > 0) {
             const replica = args.replica;
             const pairs = Object.values(this.buckets) as Required<BucketPair>[];
             const role = new aws.iam.Role(`${name}-replication-role`, {

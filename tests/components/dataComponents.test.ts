@@ -96,9 +96,11 @@ describe("component: ReplicatedBuckets", () => {
         assert.deepStrictEqual(rule.deleteMarkerReplication, { status: "Disabled" });
     });
 
-    it("refuses empty, duplicate and same-region bucket sets", () => {
+    it("refuses duplicate and same-region bucket sets, and declares nothing for none", async () => {
         assert.deepStrictEqual(validateReplicatedBucketsArgs({ region: "r", names: [], kmsKeyArn: "k", replica: { region: "r", kmsKeyArn: "k" } }),
-            ["names: at least one bucket is needed", "replica.region: same-region copies do not survive a region loss"]);
+            ["replica.region: same-region copies do not survive a region loss"]);
+        const none = await declare(() => new ReplicatedBuckets("b", { region: "ap-northeast-2", names: [], kmsKeyArn: SEOUL_KEY, replica: { region: "ap-northeast-1", kmsKeyArn: TOKYO_KEY } }));
+        assert.deepStrictEqual(none.resources.filter(r => r.custom).map(r => r.name), [], "only the component itself");
         assert.deepStrictEqual(validateReplicatedBucketsArgs({ region: "r", names: ["a", "a"], kmsKeyArn: "k" }), ["names: bucket names must be unique"]);
     });
 });

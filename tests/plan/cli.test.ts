@@ -1,0 +1,73 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { EXIT, runPlanCli } from "../../plan/cli";
+import { DR_EXIT, runDrCli } from "../../runbook/cli";
+
+async function plan(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = "";
+    let err = "";
+    const code = await runPlanCli(argv, text => { out += text; }, text => { err += text; });
+    return { code, out, err };
+}
+
+const REQUIRED_POLICIES = [
+    "dr-cidr-no-overlap", "dr-failover-record-has-health-check", "dr-data-residency", "dr-stateful-resources-protected",
+    "aws-rds-encrypted", "aws-s3-public-access-blocked", "aws-ec2-imdsv2", "aws-sg-no-world-admin-ports",
+    "aws-iam-no-wildcard-actions", "azure-storage-secure-transport", "azure-mysql-secure", "azure-vm-ssh-key-only",
+];
+
+describe("plan CLI", () => {
+    it("prints the pilot-light plan as one JSON object: resources, every policy, cost, objectives; exit 0", async () => {
+        const run = await plan(["--stack", "pilot-light", "--json"]);
+        assert.strictEqual(run.code, EXIT.ok, run.err);
+        const result = JSON.parse(run.out);
+        assert.strictEqual(result.stack, "pilot-light");
+        assert.ok(result.resources.length >= 30);
+        assert.ok(result.resources.every((r: any) => typeof r.type === "string" && "region" in r && "parent" in r));
+        const evaluated = result.policies.map((p: any) => p.name);
+        assert.deepStrictEqual(REQUIRED_POLICIES.filter(name => !evaluated.includes(name)), []);
+        assert.deepStrictEqual(result.violations.filter((v: any) => v.enforcementLevel === "mandatory"), []);
+        assert.ok(result.cost.monthlyUsd > 0);
+        assert.ok(Array.isArray(result.cost.unpriced) && Array.isArray(result.cost.items));
+        assert.deepStrictEqual(result.objectives.targets.rtoMinutes, { min: 120, max: 240 });
+    });
+
+    it("reports a mandatory residency violation and exits 1 under a stricter policy config", async () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-")), "policy.json");
+        fs.writeFileSync(file, JSON.stringify({ "dr-data-residency": { allowedRegions: ["ap-northeast-2"] } }));
+        const run = await plan(["--stack", "warm-standby", "--policy-config", file]);
+        assert.strictEqual(run.code, EXIT.mandatoryViolation);
+        assert.match(run.out, /dr-data-residency +│ mandatory/);
+        assert.match(run.out, /stores data in ap-northeast-1, outside the allowed regions \(ap-northeast-2\)/);
+        assert.match(run.out, /^Offline plan of stack "warm-standby"[\s\S]*not a provider preview/);
+    });
+
+    it("exits 2 for an unknown stack, a rejected config and an unreadable policy config", async () => {
+        assert.strictEqual((await plan(["--stack", "nope"])).code, EXIT.badInput);
+        const rejected = await plan(["--stack", "pilot-light", "--set", "azureCidr=10.10.0.0/16"]);
+        assert.strictEqual(rejected.code, EXIT.badInput);
+        assert.match(rejected.err, /azureCidr 10\.10\.0\.0\/16 overlaps primaryCidr/);
+        const badPolicy = await plan(["--stack", "pilot-light", "--policy-config", "/nonexistent/policy.json"]);
+        assert.strictEqual(badPolicy.code, EXIT.badInput);
+        assert.match(badPolicy.err, /cannot read policy config/);
+        assert.strictEqual((await plan(["--stack", "pilot-light", "--set", "novalue"])).code, EXIT.badInput);
+    });
+});
+
+describe("dr CLI --dry-run (no Pulumi CLI, no cloud)", () => {
+    it("shows what emergency on would add, the Application Gateway among it, and exits 0", async () => {
+        const out: string[] = [];
+        const code = await runDrCli(["emergency", "on", "--stack", "pilot-light", "--dry-run"], line => out.push(line), line => out.push(line), {
+            openStack: async () => { throw new Error("a dry run must not open the stack"); },
+            stateDir: fs.mkdtempSync(path.join(os.tmpdir(), "dr-")),
+        });
+        assert.strictEqual(code, DR_EXIT.ok, out.join("\n"));
+        const text = out.join("\n");
+        assert.match(text, /Diff for emergency=true: \+\d+ added, -0 removed/);
+        assert.match(text, /│ \+ │ emergency-gateway-gateway +│ azure-native:network:ApplicationGateway/);
+        assert.match(text, /│ \+ │ emergency-mysql +│ azure-native:dbformysql:Server/);
+        assert.match(text, /Steps it would take:\n {2}1\. confirm with the operator/);
+    });
+});
