@@ -69,5 +69,5 @@ export function renderTree(root: TreeNode): string[] {
 }
 
 function countCustom(node: TreeNode): number {
-    return node.children.reduce((sum, child) => sum + (child.resource.custom ? 1 : 0) + countCustom(child), 0);
+    return node.children.reduce((sum, child) => sum + (isCloudResource(child.resource) ? 1 : 0) + countCustom(child), 0);
 }
