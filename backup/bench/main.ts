@@ -1,8 +1,9 @@
-import { existsSync, promises as fs } from "node:fs";
+import { promises as fs } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Command } from "commander";
 import { AzuriteInstance } from "../harness/azurite-instance";
+import { useBundledCli } from "../harness/bundled-cli";
 import { AgentProcess, agentEnvironment, readAgentStatus, restoreEnvironment, runRestoreCli, waitFor } from "../harness/cli-process";
 import { MariaDbInstance } from "../harness/mariadb-instance";
 import { startDrStack } from "../harness/stack";
@@ -34,10 +35,8 @@ const EGRESS_USD_PER_GB = 0.126; // AWS Seoul internet egress, list price (BRIEF
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 async function main(): Promise<void> {
-  // Time the artifact that ships when it has been built: ts-node's start-up is not part of a restore.
-  const bundle = resolve(__dirname, "..", "..", "dist", "mysql-dr", "mysql-dr.js");
-  if (!process.env.MYSQL_DR_CLI && existsSync(bundle)) process.env.MYSQL_DR_CLI = bundle;
-  log(`agent and restore run from ${process.env.MYSQL_DR_CLI ?? "the TypeScript sources (npm run build:backup first to time the bundle)"}`);
+  // Time the bundled artifact that ships: ts-node's start-up is not part of a restore.
+  useBundledCli();
   const options = program.opts<{ rows: string; modelDbGb: string; changePerHour: string; json?: string }>();
   const rows = Number(options.rows);
   const work = await fs.mkdtemp(join(tmpdir(), "mysql-dr-bench-"));

@@ -1,6 +1,7 @@
 import { promises as fs } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { Command } from "commander";
+import { useBundledCli } from "../harness/bundled-cli";
 import { renderDrillChart } from "./chart";
 import { renderDrillReport, summarise } from "./report";
 import { DrillResult, runDrill } from "./run-drill";
@@ -19,6 +20,7 @@ const program = new Command()
   .parse();
 
 async function main(): Promise<void> {
+  useBundledCli();
   const options = program.opts<{ json?: string; report: string; seconds: string; rate: string; seedRows: string; fullEvery: string; runs: string; killAgent?: boolean }>();
   const seconds = Number(options.seconds);
   const rate = Number(options.rate);

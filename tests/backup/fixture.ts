@@ -1,6 +1,6 @@
-import { mkdtempSync, promises as fs, rmSync } from "node:fs";
+import { promises as fs } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { Connection } from "mysql2/promise";
 import { AgentStatus } from "../../backup/agent/status";
 import { BlobSettings } from "../../backup/config/shared";
@@ -9,7 +9,7 @@ import { AgentProcess, RestoreRun, agentEnvironment, readAgentStatus, restoreEnv
 import { databaseDigest } from "../../backup/harness/digest";
 import { MariaDbInstance } from "../../backup/harness/mariadb-instance";
 import { startDrStack } from "../../backup/harness/stack";
-import { bundleCli } from "../../backup/packaging/bundle";
+import { useBundledCli } from "../../backup/harness/bundled-cli";
 
 /** The container every test in a file shares; tests keep apart by blob prefix, state dir and database. */
 export const CONTAINER = "mysql-backups";
@@ -108,21 +108,6 @@ export class DrFixture {
   async onTarget<T>(work: (connection: Connection) => Promise<T>): Promise<T> {
     return withConnection(this.target.rootConnection(), work);
   }
-}
-
-let bundled = false;
-
-/**
- * Runs the agent and restore from one esbuild bundle of the sources, built once per test run:
- * the artifact that ships, and a fraction of ts-node's start-up time per process.
- */
-export function useBundledCli(): void {
-  if (bundled || process.env.MYSQL_DR_CLI) return;
-  const outfile = join(mkdtempSync(join(tmpdir(), "mysql-dr-bundle-")), "mysql-dr.js");
-  bundleCli(outfile);
-  process.env.MYSQL_DR_CLI = outfile;
-  process.on("exit", () => rmSync(dirname(outfile), { recursive: true, force: true }));
-  bundled = true;
 }
 
 async function withConnection<T>(opening: Promise<Connection>, work: (connection: Connection) => Promise<T>): Promise<T> {
