@@ -75,10 +75,12 @@ describe("policy pack on the whole program (mock runtime)", () => {
 
     it("joins the program's side resources to what they protect: removing one is reported", async () => {
         const { resources } = runs.get("pilot-light normal times")!;
-        const without = (predicate: (r: EvaluatedResource) => boolean) => evaluatePolicies(resources.filter(r => !predicate(r)));
-        const messages = async (predicate: (r: EvaluatedResource) => boolean) => (await without(predicate)).violations.map(v => `${v.policy}: ${v.resource?.name}`);
-        assert.deepStrictEqual(await messages(r => r.name === "portforge-team-public-access"), ["aws-s3-public-access-blocked: portforge-team"]);
-        assert.deepStrictEqual(await messages(r => r.name === "portforge-team-versioning"), ["dr-stateful-resources-protected: portforge-team"]);
+        const without = (predicate: (r: EvaluatedResource) => boolean, from = resources) => evaluatePolicies(from.filter(r => !predicate(r)));
+        const messages = async (predicate: (r: EvaluatedResource) => boolean, from = resources) => (await without(predicate, from)).violations.map(v => `${v.policy}: ${v.resource?.name}`);
+        // The pilot-light stack keeps no application buckets; the warm standby's show the bucket joins.
+        const warm = runs.get("warm-standby normal times")!.resources;
+        assert.deepStrictEqual(await messages(r => r.name === "portforge-team-public-access", warm), ["aws-s3-public-access-blocked: portforge-team"]);
+        assert.deepStrictEqual(await messages(r => r.name === "portforge-team-versioning", warm), ["dr-stateful-resources-protected: portforge-team"]);
         assert.deepStrictEqual(await messages(r => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm"), ["dr-health-check-alarmed: failover-primary-health"]);
         assert.deepStrictEqual(await messages(r => r.type === "aws:ec2/instance:Instance"), ["dr-backup-shipping-meets-rpo: drbackups-container"]);
         assert.deepStrictEqual(await messages(r => r.type === "azure-native:storage:BlobContainerImmutabilityPolicy"), ["dr-backups-immutable: drbackups-container"]);
