@@ -257,7 +257,10 @@ export class BackupAgent {
     const newest = Spool.newestFile(runs);
     if (newest) {
       const size = Math.max(...Spool.copiesOf(runs, newest).map((copy) => copy.size));
-      const received = `${newest}:${size}`;
+      // Progress is measured on the live reader's own run: a reader re-reading a file it already
+      // had (after a restart) makes progress without changing the largest copy.
+      const active = runs.find((run) => run.run === this.streamer.activeRun());
+      const received = `${active?.run ?? "-"}:${active ? [...active.files.values()].reduce((sum, bytes) => sum + bytes, 0) : 0}`;
       if (received !== this.lastReceived || !this.lag.sourceAheadOf({ file: newest, position: size })) {
         this.lastReceived = received;
         this.stallSince = Date.now();

@@ -55,6 +55,7 @@ export class DrFixture {
         DR_BACKOFF_MIN: "100ms",
         DR_BACKOFF_MAX: "1s",
         DR_SHIP_INTERVAL: "100ms",
+        DR_STALL_TIMEOUT: "3s",
         ...extra,
       }),
     );
@@ -72,10 +73,14 @@ export class DrFixture {
   /** Waits until the agent proves everything committed on the primary before now is in Azure. */
   async waitCaughtUp(name: string, timeoutMs = 30_000): Promise<AgentStatus> {
     const since = Date.now();
-    return waitFor(`agent ${name} to catch up`, timeoutMs, () => {
-      const status = readAgentStatus(this.stateDir(name));
-      return status && Date.parse(status.lag.caughtUpAt ?? "0") >= since && status.shipping.localUnshippedBytes === 0 ? status : undefined;
-    });
+    try {
+      return await waitFor(`agent ${name} to catch up`, timeoutMs, () => {
+        const status = readAgentStatus(this.stateDir(name));
+        return status && Date.parse(status.lag.caughtUpAt ?? "0") >= since && status.shipping.localUnshippedBytes === 0 ? status : undefined;
+      });
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; last status: ${JSON.stringify(readAgentStatus(this.stateDir(name)))}`);
+    }
   }
 
   /** Waits for the agent's first (or a newer) full backup. */
