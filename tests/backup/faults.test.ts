@@ -102,7 +102,9 @@ describe("fault drills: the restore stays correct", function () {
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       await dr.primary.launch();
       await dr.onPrimary((c) => writeBatch(c, "bounce", 20, "after-restart"));
-      const status = await dr.waitCaughtUp("bounce");
+      const status = await dr.waitCaughtUp("bounce").catch((error: Error) => {
+        throw new Error(`${error.message}\nagent log:\n${agent.output().slice(-3_000)}`);
+      });
       assert.ok(status.streamer.restarts >= 1, "the reader was restarted");
     } finally {
       await agent.stop();

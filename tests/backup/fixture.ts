@@ -56,6 +56,8 @@ export class DrFixture {
         DR_BACKOFF_MAX: "1s",
         DR_SHIP_INTERVAL: "100ms",
         DR_STALL_TIMEOUT: "3s",
+        // Unique per agent, as on a real source: readers sharing an id evict each other.
+        DR_BINLOG_SERVER_ID: String(5000 + [...name].reduce((sum, char) => (sum * 31 + char.charCodeAt(0)) % 100_000, 0)),
         ...extra,
       }),
     );
@@ -79,7 +81,15 @@ export class DrFixture {
         return status && Date.parse(status.lag.caughtUpAt ?? "0") >= since && status.shipping.localUnshippedBytes === 0 ? status : undefined;
       });
     } catch (error) {
-      throw new Error(`${(error as Error).message}; last status: ${JSON.stringify(readAgentStatus(this.stateDir(name)))}`);
+      const spool = join(this.stateDir(name), "spool");
+      const runs = await fs.readdir(spool).catch(() => [] as string[]);
+      const listing: string[] = [];
+      for (const run of runs) {
+        for (const file of await fs.readdir(join(spool, run)).catch(() => [] as string[])) {
+          listing.push(`${run}/${file}=${(await fs.stat(join(spool, run, file)).catch(() => ({ size: -1 }))).size}`);
+        }
+      }
+      throw new Error(`${(error as Error).message}; spool: ${listing.join(" ")}; last status: ${JSON.stringify(readAgentStatus(this.stateDir(name)))}`);
     }
   }
 
