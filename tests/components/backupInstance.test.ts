@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { BackupInstance, backupInstanceUserData, BACKUP_PATHS } from "../../components/aws";
+import * as fs from "fs";
+import { BackupInstance, backupInstanceUserData, BACKUP_PATHS, PACKAGED_AGENT_UNIT } from "../../components/aws";
 import { declare } from "../support/components";
 import { named } from "../support/query";
 
@@ -29,12 +30,16 @@ describe("component: BackupInstance", () => {
         assert.deepStrictEqual(sg.inputs.egress.find((r: any) => r.fromPort === 3306).cidrBlocks, ["10.10.224.0/21"]);
     });
 
-    it("keeps secret settings in a root-only file on tmpfs and sandboxes the agent", () => {
+    it("installs the packaged agent unit unchanged and feeds its credential files from Secrets Manager", () => {
+        const unit = fs.readFileSync(PACKAGED_AGENT_UNIT, "utf8");
         const text = backupInstanceUserData({ region: "ap-northeast-2", secretArn: "arn:s", artifactUri: "s3://b/k", settings: {}, binlogRetentionHours: 24 });
+        assert.ok(text.includes(unit.trimEnd()), "the unit from backup/packaging, as shipped");
+        for (const credential of [BACKUP_PATHS.sas, BACKUP_PATHS.mysqlPassword]) {
+            assert.ok(unit.includes(`:${credential}`), `the packaged unit loads ${credential}`);
+            assert.ok(text.includes(`> ${credential}.tmp && mv ${credential}.tmp ${credential}`), `user data writes ${credential}`);
+        }
         assert.match(text, /umask 077/);
-        assert.ok(text.includes(`EnvironmentFile=${BACKUP_PATHS.secretEnv}`));
-        assert.ok(BACKUP_PATHS.secretEnv.startsWith("/run/"));
-        assert.match(text, /ProtectSystem=strict/);
-        assert.match(text, /DR_STATE_DIR=\/var\/lib\/mysql-dr/);
+        assert.match(text, /mysql-dr-agent\.service\.d\/secrets\.conf/);
+        assert.match(unit, /ProtectSystem=strict/);
     });
 });
