@@ -141,17 +141,20 @@ export class BinlogStreamer {
     this.state.startFile = startFile;
     log.info("starting binlog reader", { tool: tools.binlog, run, from: startFile });
     const child = spawn(tools.binlog, args, { stdio: ["ignore", "ignore", "pipe"] });
-    this.child = child;
-    this.state.running = true;
-    await fs.writeFile(join(spool.dir, PID_FILE), `${child.pid}\n`);
+    // Listen before any await: a reader that cannot connect exits within milliseconds, and an exit
+    // event missed during the await below would leave this run waiting forever.
+    const exited = new Promise<string>((resolve) => {
+      child.on("error", (error) => resolve(`failed to start: ${error.message}`));
+      child.on("exit", (code, signal) => resolve(signal ? `signal ${signal}` : `code ${code}`));
+    });
     let stderr = "";
     child.stderr?.on("data", (chunk: Buffer) => {
       stderr = (stderr + chunk.toString("utf8")).slice(-2_000);
     });
-    const exit = await new Promise<string>((resolve) => {
-      child.on("error", (error) => resolve(`failed to start: ${error.message}`));
-      child.on("exit", (code, signal) => resolve(signal ? `signal ${signal}` : `code ${code}`));
-    });
+    this.child = child;
+    this.state.running = true;
+    await fs.writeFile(join(spool.dir, PID_FILE), `${child.pid}\n`);
+    const exit = await exited;
     connection.dispose();
     this.child = undefined;
     this.state.running = false;
