@@ -1,3 +1,4 @@
+import { editDistance } from "../lib/editDistance";
 /** One thing wrong with the stack configuration, tied to the key that holds it. */
 export interface ConfigProblem {
     /** The key without its namespace, e.g. `standbyCidr`. */
@@ -167,16 +168,4 @@ function closestKey(key: string, candidates: readonly string[]): string | undefi
         }
     }
     return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        previous = current;
-    }
-    return previous[b.length];
 }

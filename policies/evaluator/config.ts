@@ -1,5 +1,6 @@
 import { EnforcementLevel, Policies } from "@pulumi/policy";
 import { isPlainObject, unsupportedKeywords, validateAgainstSchema } from "./schema";
+import { editDistance } from "../../lib/editDistance";
 
 /** The four levels a policy can run at, as `--policy-pack-config` spells them. */
 export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
@@ -125,16 +126,4 @@ function isLevel(value: string): value is EnforcementLevel {
 function suggestion(word: string, candidates: string[]): string {
     const scored = candidates.map(candidate => ({ candidate, distance: editDistance(word, candidate) })).sort((a, b) => a.distance - b.distance);
     return scored.length > 0 && scored[0].distance <= Math.max(2, Math.floor(word.length / 4)) ? ` (did you mean ${scored[0].candidate}?)` : "";
-}
-
-function editDistance(a: string, b: string): number {
-    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        previous = current;
-    }
-    return previous[b.length];
 }
