@@ -6,6 +6,7 @@ const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(user|role|assumed-role)\/[\w+=,.@/-]+$/;
+const IAM_ROLE_OR_USER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(user|role)\/[\w+=,.@/-]+$/;
 
 /** An AWS region code such as ap-northeast-2. */
 export const awsRegion: ValueCheck<string> = value =>
@@ -52,6 +53,10 @@ export const dnsLabel: ValueCheck<string> = value =>
 /** An IAM user or role ARN. */
 export const iamPrincipalArn: ValueCheck<string> = value =>
     IAM_PRINCIPAL_ARN.test(value) ? undefined : `"${value}" is not an IAM user or role ARN`;
+
+/** An IAM role or user ARN (`arn:aws:iam::<account>:role/<name>`): what an EKS access entry takes. */
+export const iamRoleOrUserArn: ValueCheck<string> = value =>
+    IAM_ROLE_OR_USER_ARN.test(value) ? undefined : `"${value}" is not an IAM role or user ARN like arn:aws:iam::123456789012:role/platform-admin`;
 
 /**
  * A prefix for S3 bucket names: Pulumi appends `-dr` and an 8-character suffix, and S3 allows 63

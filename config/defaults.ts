@@ -25,7 +25,11 @@ export const DEFAULT_AVAILABILITY_ZONES: Readonly<Record<string, string[]>> = {
 };
 
 export const DEFAULT_REPOSITORY_PREFIX = "portforge";
-export const DEFAULT_KUBERNETES_VERSION = "1.33";
+/**
+ * In EKS standard support until 2027-03-27 (config/eksVersions.ts); 1.33 left it on 2026-07-29
+ * and 1.34 on 2026-12-02. Move it on when the config check says it has left standard support.
+ */
+export const DEFAULT_KUBERNETES_VERSION = "1.35";
 /** Seed 000: 2 x t3.large per cluster, Tokyo scaled to 4 on failover. */
 export const DEFAULT_NODE_INSTANCE_TYPE = "t3.large";
 export const DEFAULT_PRIMARY_NODE_COUNT = 2;
@@ -53,6 +57,8 @@ export const DEFAULT_TABLES: readonly TableSpec[] = [
 ];
 export const DEFAULT_BUCKETS: readonly string[] = ["portforge-team", "portforge-log", "portforge-front"];
 export const DEFAULT_NONCURRENT_VERSION_RETENTION_DAYS = 90;
+/** S3 server access logs: long enough to investigate an incident, short enough not to grow without bound. */
+export const DEFAULT_ACCESS_LOG_RETENTION_DAYS = 90;
 /** Seed 000's five PortForge services, one ECR repository each. */
 export const DEFAULT_SERVICES: readonly string[] = ["ai", "auth", "project", "support", "team"];
 
@@ -103,7 +109,24 @@ export function defaultSasExpiry(now: Date = new Date()): string {
 
 /** Kubernetes namespace of the application. */
 export const DEFAULT_APP_NAMESPACE = "portforge";
-export const DEFAULT_IMAGE_TAG = "latest";
-/** Pods per service where a site serves, and on a waiting standby (seed 000: "minimum pods"). */
-export const DEFAULT_SERVICE_REPLICAS = 2;
-export const DEFAULT_STANDBY_SERVICE_REPLICAS = 1;
+
+/** The ServiceAccount the application's pods run as; the workload role trusts exactly this one. */
+export function appServiceAccountName(namespace: string): string {
+    return `${namespace}-app`;
+}
+
+/**
+ * Keys the infrastructure no longer reads, and what to do instead: the workloads moved to their
+ * own project (`workloads/`), and the load balancers are the program's own.
+ */
+export const MOVED_KEYS: Readonly<Record<string, string>> = {
+    deployWorkloads: "moved out: the infrastructure never deploys workloads now; deploy them with the workloads project " +
+        "(`pulumi -C workloads up` on each workloads stack) and remove this key",
+    imageTag: "moved to the workloads project: `pulumi -C workloads config set imageTag <tag>` on each workloads stack, then remove it here",
+    serviceReplicas: "moved to the workloads project: `pulumi -C workloads config set serviceReplicas <n>` on each workloads stack, then remove it here",
+    standbyServiceReplicas: "moved to the workloads project: `pulumi -C workloads config set standbyServiceReplicas <n>` on each workloads stack, then remove it here",
+    primaryOrigin: "is replaced by the program's own load balancer: each AWS site now gets an ALB, and the health checks and failover " +
+        "records point at it; remove this key",
+    standbyOrigin: "is replaced by the program's own load balancer: each AWS site now gets an ALB, and the health checks and failover " +
+        "records point at it; remove this key",
+};

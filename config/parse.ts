@@ -2,6 +2,7 @@ import { cidrsOverlap, mustParseCidr } from "../lib/cidr";
 import { MAX_ZONES } from "../lib/subnetLayout";
 import * as check from "./checks";
 import * as d from "./defaults";
+import { EKS_VERSION_SUPPORT, eksSupportStatus } from "./eksVersions";
 import { ConfigProblem, ConfigReader } from "./reader";
 import {
     AlertProtocol, AlertSubscription, AzureConfig, BackupConfig, DatabaseConfig, DnsConfig, DrConfig, KeyType,
@@ -32,19 +33,19 @@ export const KNOWN_KEYS: readonly string[] = [
     "primaryAvailabilityZones", "standbyAvailabilityZones", "primaryNatGateways", "standbyNatGateways",
     "interfaceEndpoints",
     "kubernetesVersion", "nodeInstanceType", "primaryNodeCount", "standbyNodeCount", "failoverNodeCount",
-    "maxNodeCount", "clusterPublicAccessCidrs", "clusterAdminArns",
+    "maxNodeCount", "clusterPublicAccessCidrs", "clusterAdminArns", "kubernetesExtendedSupport",
     "dbInstanceClass", "standbyDbInstanceClass", "dbEngineVersion", "dbAllocatedStorageGb",
     "dbMaxAllocatedStorageGb", "dbBackupRetentionDays", "dbName", "dbUsername",
-    "tables", "buckets", "bucketReplicationTimeControl", "noncurrentVersionRetentionDays",
-    "services", "immutableImageTags",
-    "domainName", "hostedZoneId", "dnsRecordName", "primaryOrigin", "standbyOrigin",
+    "tables", "buckets", "bucketReplicationTimeControl", "noncurrentVersionRetentionDays", "accessLogRetentionDays",
+    "services", "entryService", "immutableImageTags",
+    "domainName", "hostedZoneId", "dnsRecordName",
     "healthCheckPath", "healthCheckPort", "healthCheckProtocol", "healthCheckIntervalSeconds",
     "healthCheckFailureThreshold", "dnsTtlSeconds", "alertSubscriptions", "tags",
     "azureLocation", "azureCidr", "azureStorageSku", "serveApp", "azureVmSize", "azureAdminUsername",
     "azureSshPublicKey", "azureMysqlSku", "azureMysqlVersion", "azureMysqlStorageGb", "appArtifactUrl",
     "backupContainerName", "backupImmutabilityDays", "backupCoolAfterDays", "backupDeleteAfterDays",
-    "backupSasExpiry", "backupInstanceType", "binlogRetentionHours", "fullBackupIntervalHours",
-    "deployWorkloads", "appNamespace", "imageTag", "serviceReplicas", "standbyServiceReplicas", "enableAutoFailover",
+    "backupSasExpiry", "backupInstanceType", "backupInstanceAmi", "binlogRetentionHours", "fullBackupIntervalHours",
+    "appNamespace", "enableAutoFailover",
 ];
 
 const NAT_MODES: readonly NatMode[] = ["per-az", "single"];
@@ -52,12 +53,23 @@ const KEY_TYPES: readonly KeyType[] = ["S", "N", "B"];
 const ALERT_PROTOCOLS: readonly AlertProtocol[] = ["email", "https", "sms"];
 
 /**
+ * Longest service name: its target group is named `<site>-tg-<service>` (`standby-tg-`, 11
+ * characters) plus Pulumi's 8-character suffix, and AWS allows target group names of 32.
+ */
+export const MAX_SERVICE_NAME_LENGTH = 32 - "standby-tg-".length - 8;
+
+/**
  * Turns raw stack config (keys without the `multicloud-dr:` namespace, values as strings) into
  * a typed {@link DrConfig}. Pure: declares nothing. Throws {@link ConfigError} naming every bad
- * key when anything is wrong.
+ * key when anything is wrong. `now` decides which Kubernetes versions are still in standard support.
  */
-export function parseConfig(values: Readonly<Record<string, string>>): DrConfig {
+export function parseConfig(values: Readonly<Record<string, string>>, now: Date = new Date()): DrConfig {
     const r = new ConfigReader(values);
+    for (const [key, instead] of Object.entries(d.MOVED_KEYS)) {
+        if (r.has(key)) {
+            r.report(key, instead);
+        }
+    }
 
     const strategyRaw = r.optionalString("strategy");
     let strategy: Strategy | undefined;
@@ -86,6 +98,12 @@ export function parseConfig(values: Readonly<Record<string, string>>): DrConfig 
         checkSitesApart(r, primary, standby);
     }
 
+    const services = r.stringList("services", d.DEFAULT_SERVICES, value => check.dnsLabel(value) ?? (value.length > MAX_SERVICE_NAME_LENGTH
+        ? `"${value}" is longer than ${MAX_SERVICE_NAME_LENGTH} characters: its load balancer target group name would pass AWS's 32`
+        : undefined));
+    if (services.length === 0) {
+        r.report("services", "lists no service: the load balancers need at least one to send traffic to");
+    }
     const config: DrConfig = {
         strategy: strategy ?? "warm-standby",
         failover,
@@ -97,13 +115,15 @@ export function parseConfig(values: Readonly<Record<string, string>>): DrConfig 
         standby: withStandby ? standby : undefined,
         interfaceEndpoints: r.stringList("interfaceEndpoints", [], value =>
             /^[a-z0-9.-]+$/.test(value) ? undefined : `"${value}" is not a VPC endpoint service short name such as ecr.api`),
-        kubernetes: readKubernetes(r),
+        kubernetes: readKubernetes(r, now),
         database: readDatabase(r),
         tables: readTables(r),
         buckets: r.stringList("buckets", d.DEFAULT_BUCKETS, check.bucketPrefix),
         bucketReplicationTimeControl: r.boolean("bucketReplicationTimeControl", true),
         noncurrentVersionRetentionDays: r.integer("noncurrentVersionRetentionDays", d.DEFAULT_NONCURRENT_VERSION_RETENTION_DAYS, 1, 3650),
-        services: r.stringList("services", d.DEFAULT_SERVICES, check.dnsLabel),
+        accessLogRetentionDays: r.integer("accessLogRetentionDays", d.DEFAULT_ACCESS_LOG_RETENTION_DAYS, 1, 3650),
+        services,
+        entryService: readEntryService(r, services),
         immutableImageTags: r.boolean("immutableImageTags", false),
         dns: readDns(r, strategy),
         azure: strategy === "pilot-light" ? readAzure(r, primary, emergency) : undefined,
@@ -154,7 +174,7 @@ function checkSitesApart(r: ConfigReader, primary: SiteConfig, standby: SiteConf
     }
 }
 
-function readKubernetes(r: ConfigReader): KubernetesConfig {
+function readKubernetes(r: ConfigReader, now: Date): KubernetesConfig {
     const limit = d.MAX_NODE_COUNT_LIMIT;
     const primaryNodeCount = r.integer("primaryNodeCount", d.DEFAULT_PRIMARY_NODE_COUNT, 1, limit);
     const standbyNodeCount = r.integer("standbyNodeCount", d.DEFAULT_STANDBY_NODE_COUNT, 1, limit);
@@ -167,9 +187,13 @@ function readKubernetes(r: ConfigReader): KubernetesConfig {
     if (maxNodeCount < largest) {
         r.report("maxNodeCount", `${maxNodeCount} is below the largest node count in use (${largest})`);
     }
+    const extendedSupport = r.boolean("kubernetesExtendedSupport", false);
+    const version = r.string("kubernetesVersion", d.DEFAULT_KUBERNETES_VERSION, value =>
+        /^1\.\d{2}$/.test(value) ? undefined : `"${value}" is not a Kubernetes minor version like 1.35`);
+    checkKubernetesSupport(r, version, extendedSupport, now);
     return {
-        version: r.string("kubernetesVersion", d.DEFAULT_KUBERNETES_VERSION, value =>
-            /^1\.\d{2}$/.test(value) ? undefined : `"${value}" is not a Kubernetes minor version like 1.33`),
+        version,
+        extendedSupport,
         instanceType: r.string("nodeInstanceType", d.DEFAULT_NODE_INSTANCE_TYPE, value =>
             /^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(value) ? undefined : `"${value}" is not an EC2 instance type like t3.large`),
         primaryNodeCount,
@@ -177,8 +201,54 @@ function readKubernetes(r: ConfigReader): KubernetesConfig {
         failoverNodeCount,
         maxNodeCount,
         publicAccessCidrs: r.stringList("clusterPublicAccessCidrs", [], check.nonWorldCidr),
-        adminPrincipalArns: r.stringList("clusterAdminArns", [], check.iamPrincipalArn),
+        adminPrincipalArns: readAdminArns(r),
     };
+}
+
+/** Refuses a version EKS bills extended support for, unless accepted, and one EKS no longer offers. */
+function checkKubernetesSupport(r: ConfigReader, version: string, extendedSupport: boolean, now: Date): void {
+    const status = eksSupportStatus(version, now);
+    const row = EKS_VERSION_SUPPORT[version];
+    const key = "kubernetesVersion";
+    const what = r.has(key) ? version : `${version} (the program's default; set kubernetesVersion)`;
+    if (status === "ended") {
+        r.report(key, row
+            ? `${what} left EKS extended support on ${row.extendedSupportEnds}: EKS no longer runs it; choose a version in standard support`
+            : `${what} is not offered by EKS; choose ${d.DEFAULT_KUBERNETES_VERSION} or newer`);
+    } else if (status === "extended" && !extendedSupport) {
+        r.report(key, `${what} left EKS standard support on ${row?.standardSupportEnds}: its clusters are billed extended support ` +
+            "($0.60 instead of $0.10 per cluster-hour). Upgrade to a version in standard support, or set kubernetesExtendedSupport: true to accept the cost");
+    }
+}
+
+/**
+ * IAM role or user ARNs: what EKS access entries take. An assumed-role session is refused with
+ * the role ARN to use instead, and a principal listed twice (IAM names ignore case) is refused.
+ */
+function readAdminArns(r: ConfigReader): string[] {
+    const arns = r.stringList("clusterAdminArns", [], value => {
+        const session = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[^/]+$/.exec(value);
+        if (session) {
+            return `"${value}" is an assumed-role session, which changes with every sign-in; list the role itself: ` +
+                `arn:${session[1]}:iam::${session[2]}:role/${session[3]} (with its path, if it has one)`;
+        }
+        return check.iamRoleOrUserArn(value);
+    });
+    const lower = arns.map(arn => arn.toLowerCase());
+    const twice = arns.filter((arn, i) => lower.indexOf(arn.toLowerCase()) !== i);
+    if (twice.length > 0) {
+        r.report("clusterAdminArns", `lists ${twice.join(", ")} twice (IAM names ignore case): EKS refuses a second access entry for the same principal`);
+        return [];
+    }
+    return arns;
+}
+
+function readEntryService(r: ConfigReader, services: string[]): string {
+    const entry = r.optionalString("entryService", check.dnsLabel);
+    if (entry !== undefined && !services.includes(entry)) {
+        r.report("entryService", `"${entry}" is not one of services (${services.join(", ")})`);
+    }
+    return entry !== undefined && services.includes(entry) ? entry : services[0] ?? "";
 }
 
 function readDatabase(r: ConfigReader): DatabaseConfig {
@@ -265,8 +335,6 @@ function readDns(r: ConfigReader, strategy: Strategy | undefined): DnsConfig | u
     const hostedZoneId = r.optionalString("hostedZoneId", value =>
         /^Z[A-Z0-9]{4,31}$/.test(value) ? undefined : `"${value}" is not a Route 53 hosted zone id like Z0123456789ABC`);
     const recordName = r.string("dnsRecordName", d.DEFAULT_DNS_RECORD_NAME, check.dnsLabel);
-    const primaryOrigin = r.optionalString("primaryOrigin", check.hostname);
-    const standbyOrigin = r.optionalString("standbyOrigin", check.hostname);
     const settings = {
         healthCheckPath: r.string("healthCheckPath", d.DEFAULT_HEALTH_CHECK_PATH, value =>
             /^\/[\w\-./?=&%]*$/.test(value) ? undefined : `"${value}" is not a URL path starting with /`),
@@ -276,23 +344,26 @@ function readDns(r: ConfigReader, strategy: Strategy | undefined): DnsConfig | u
         healthCheckFailureThreshold: r.integer("healthCheckFailureThreshold", d.DEFAULT_HEALTH_CHECK_FAILURE_THRESHOLD, 1, 10),
         ttlSeconds: r.integer("dnsTtlSeconds", d.DEFAULT_DNS_TTL_SECONDS, 1, d.MAX_DNS_TTL_SECONDS),
     };
-    const needsStandbyOrigin = strategy !== undefined && hasAwsStandby(strategy);
+    const listens = settings.healthCheckProtocol === "HTTPS" ? 443 : 80;
+    if (settings.healthCheckPort !== listens) {
+        r.report("healthCheckPort", `${settings.healthCheckPort} is not where the entry point answers ${settings.healthCheckProtocol}: ` +
+            `its load balancer listens on 443 (HTTPS) and 80 (redirect to HTTPS); use ${listens}`);
+    }
     if (domainName === undefined) {
         if (strategy !== undefined && !r.has("domainName")) {
             r.report("domainName", `is required for ${strategy}: Route 53 failover needs the public name users reach`);
         }
         return undefined;
     }
-    if (primaryOrigin === undefined && !r.has("primaryOrigin")) {
-        r.report("primaryOrigin", "is required with domainName: the host name of the primary site's load balancer");
-    }
-    if (needsStandbyOrigin && standbyOrigin === undefined && !r.has("standbyOrigin")) {
-        r.report("standbyOrigin", `is required for ${strategy}: the host name of the standby site's load balancer`);
-    }
-    if (primaryOrigin === undefined) {
+    if (hostedZoneId === undefined) {
+        if (!r.has("hostedZoneId")) {
+            r.report("hostedZoneId", `is required: the public hosted zone ${domainName} is delegated to. ACM validates each site's load balancer ` +
+                "certificate through DNS records in that zone, and they resolve only once the domain is delegated to it; create the zone " +
+                "(`aws route53 create-hosted-zone`), delegate the domain to its name servers, then set its id here");
+        }
         return undefined;
     }
-    return { domainName, hostedZoneId, recordName, primaryOrigin, standbyOrigin: needsStandbyOrigin ? standbyOrigin : undefined, ...settings };
+    return { domainName, hostedZoneId, recordName, ...settings };
 }
 
 function readAlertSubscriptions(r: ConfigReader): AlertSubscription[] {
@@ -402,25 +473,17 @@ function readBackup(r: ConfigReader): BackupConfig {
         sasExpiry,
         instanceType: r.string("backupInstanceType", d.DEFAULT_BACKUP_INSTANCE_TYPE, value =>
             /^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(value) ? undefined : `"${value}" is not an EC2 instance type like t3.small`),
+        // The same pattern as components/aws/backupInstance.ts AMI_ID_PATTERN (config stays free of provider imports).
+        instanceAmi: r.optionalString("backupInstanceAmi", value =>
+            /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/.test(value) ? undefined : `"${value}" is not an EC2 image id like ami-0123456789abcdef0`),
         binlogRetentionHours: r.integer("binlogRetentionHours", d.DEFAULT_BINLOG_RETENTION_HOURS, 1, d.MAX_BINLOG_RETENTION_HOURS),
         fullBackupIntervalHours: r.integer("fullBackupIntervalHours", d.DEFAULT_FULL_BACKUP_INTERVAL_HOURS, 1, 168),
     };
 }
 
 function readWorkloads(r: ConfigReader): WorkloadConfig {
-    const replicas = r.integer("serviceReplicas", d.DEFAULT_SERVICE_REPLICAS, 1, 100);
-    const standbyReplicas = r.integer("standbyServiceReplicas", d.DEFAULT_STANDBY_SERVICE_REPLICAS, 1, 100);
-    if (standbyReplicas > replicas) {
-        r.report("standbyServiceReplicas", `${standbyReplicas} is above serviceReplicas ${replicas}; a waiting standby should not outgrow the serving site`);
-    }
-    return {
-        deploy: r.boolean("deployWorkloads", true),
-        namespace: r.string("appNamespace", d.DEFAULT_APP_NAMESPACE, check.dnsLabel),
-        imageTag: r.string("imageTag", d.DEFAULT_IMAGE_TAG, value =>
-            /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(value) ? undefined : `"${value}" is not a container image tag`),
-        replicas,
-        standbyReplicas,
-    };
+    const namespace = r.string("appNamespace", d.DEFAULT_APP_NAMESPACE, check.dnsLabel);
+    return { namespace, serviceAccountName: d.appServiceAccountName(namespace) };
 }
 
 function readAutoFailover(r: ConfigReader, strategy: Strategy | undefined): boolean {

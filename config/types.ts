@@ -41,14 +41,17 @@ export interface SiteConfig {
 export interface DnsConfig {
     /** The hosted zone's domain, e.g. `portforge.example.com`. */
     readonly domainName: string;
-    /** An existing public hosted zone; when absent the program creates one for `domainName`. */
-    readonly hostedZoneId?: string;
-    /** Label of the failover record inside the zone (`app` gives `app.portforge.example.com`). */
+    /**
+     * The public hosted zone `domainName` is delegated to. Required: ACM validates the entry
+     * points' certificates through DNS records in it, which resolve only in the delegated zone.
+     */
+    readonly hostedZoneId: string;
+    /**
+     * Label of the failover record inside the zone (`app` gives `app.portforge.example.com`). Each
+     * AWS site also answers `<recordName>-<site>.<domainName>`, the host its health check probes.
+     */
     readonly recordName: string;
-    /** Host name of the primary site's load balancer; the health check probes it. */
-    readonly primaryOrigin: string;
-    /** Host name of the standby site's load balancer (warm standby only). */
-    readonly standbyOrigin?: string;
+    /** Path Route 53 requests on each site's checked host; the entry service answers it. */
     readonly healthCheckPath: string;
     readonly healthCheckPort: number;
     readonly healthCheckProtocol: "HTTP" | "HTTPS";
@@ -62,7 +65,13 @@ export interface DnsConfig {
 
 /** Node group sizing shared by both clusters. */
 export interface KubernetesConfig {
+    /** EKS Kubernetes minor version; must be in standard support unless `extendedSupport`. */
     readonly version: string;
+    /**
+     * Accept EKS extended support (billed $0.60 instead of $0.10 per cluster-hour): allows a
+     * version past standard support and sets the clusters' upgrade policy to EXTENDED.
+     */
+    readonly extendedSupport: boolean;
     readonly instanceType: string;
     readonly primaryNodeCount: number;
     readonly standbyNodeCount: number;
@@ -71,7 +80,11 @@ export interface KubernetesConfig {
     readonly maxNodeCount: number;
     /** CIDRs allowed to reach the public API endpoint; empty keeps the endpoint private. */
     readonly publicAccessCidrs: string[];
-    /** IAM principals given cluster-admin through EKS access entries. */
+    /**
+     * IAM roles or users given cluster-admin through EKS access entries; nobody else is (the
+     * creator gets no implicit admin). The identity that runs the workloads stacks and
+     * `npm run dr -- failover` must be one of them.
+     */
     readonly adminPrincipalArns: string[];
 }
 
@@ -120,22 +133,26 @@ export interface BackupConfig {
     /** When the agent's and restorer's SAS tokens expire (ISO 8601); the next `pulumi up` after a change reissues them. */
     readonly sasExpiry: string;
     readonly instanceType: string;
+    /**
+     * Pinned image of the backup instance (`ami-...`). Absent: Amazon Linux 2023, looked up in the
+     * primary region's SSM at the first deploy and kept. Pin it before an outage (the lookup needs
+     * the primary region); a different pin replaces the instance.
+     */
+    readonly instanceAmi?: string;
     /** Hours RDS keeps binlogs, so a paused agent can resume without a gap. */
     readonly binlogRetentionHours: number;
     /** Hours between full dumps; binlogs fill the time between. */
     readonly fullBackupIntervalHours: number;
 }
 
-/** The application on the clusters. */
+/**
+ * What the infrastructure fixes about the application, which the workloads project deploys:
+ * the IAM trust names the namespace and service account, so they live here.
+ */
 export interface WorkloadConfig {
-    /** Declare namespaces, Deployments and Services on the clusters (needs network access to their API endpoints). */
-    readonly deploy: boolean;
     readonly namespace: string;
-    readonly imageTag: string;
-    /** Pods per service where the site serves. */
-    readonly replicas: number;
-    /** Pods per service on a waiting standby. */
-    readonly standbyReplicas: number;
+    /** ServiceAccount the application's pods run as: `<namespace>-app`. */
+    readonly serviceAccountName: string;
 }
 
 /** The whole, validated stack configuration. */
@@ -160,7 +177,11 @@ export interface DrConfig {
     /** S3 Replication Time Control: 99.99% of objects replicated within 15 minutes. */
     readonly bucketReplicationTimeControl: boolean;
     readonly noncurrentVersionRetentionDays: number;
+    /** Days S3 server access logs are kept in each region's log bucket. */
+    readonly accessLogRetentionDays: number;
     readonly services: string[];
+    /** The service the load balancers send every path no other service claims to (default: the first service). */
+    readonly entryService: string;
     readonly immutableImageTags: boolean;
     readonly dns?: DnsConfig;
     /** Present only for the pilot-light strategy. */

@@ -26,6 +26,9 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
     if (type.startsWith("azure-native:")) {
         return mockAzureState(type, name, inputs, suffix);
     }
+    if (type.startsWith("kubernetes:")) {
+        return mockKubernetesState(type, inputs, suffix);
+    }
     switch (type) {
         case "aws:ec2/vpc:Vpc":
             return { id: `vpc-${suffix}`, state: { ...inputs, arn: arn("ec2", `vpc/vpc-${suffix}`) } };
@@ -88,6 +91,40 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
                 id: inputs.name as string,
                 state: { ...inputs, arn: arn("ecr", `repository/${inputs.name}`), repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${inputs.name}` },
             };
+        case "aws:lb/loadBalancer:LoadBalancer":
+            return {
+                id: arn("elasticloadbalancing", `loadbalancer/app/${physical}/${suffix}`),
+                state: {
+                    ...inputs,
+                    arn: arn("elasticloadbalancing", `loadbalancer/app/${physical}/${suffix}`),
+                    dnsName: `${physical}-${parseInt(suffix, 16)}.${region}.elb.amazonaws.com`,
+                    zoneId: `ZALB${region.replace(/-/g, "").toUpperCase()}`,
+                },
+            };
+        case "aws:lb/targetGroup:TargetGroup":
+            return { id: arn("elasticloadbalancing", `targetgroup/${physical}/${suffix}`), state: { ...inputs, arn: arn("elasticloadbalancing", `targetgroup/${physical}/${suffix}`) } };
+        case "aws:lb/listener:Listener":
+            return { id: arn("elasticloadbalancing", `listener/app/${physical}/${suffix}`), state: { ...inputs, arn: arn("elasticloadbalancing", `listener/app/${physical}/${suffix}`) } };
+        case "aws:acm/certificate:Certificate": {
+            const names = [inputs.domainName as string, ...((inputs.subjectAlternativeNames as string[] | undefined) ?? [])];
+            return {
+                id: arn("acm", `certificate/${suffix}`),
+                state: {
+                    ...inputs,
+                    arn: arn("acm", `certificate/${suffix}`),
+                    domainValidationOptions: names.map(domainName => ({
+                        domainName,
+                        resourceRecordName: `_${createHash("sha256").update(domainName).digest("hex").slice(0, 12)}.${domainName}.`,
+                        resourceRecordType: "CNAME",
+                        resourceRecordValue: `_${suffix}.acm-validations.aws.`,
+                    })),
+                },
+            };
+        }
+        case "aws:acm/certificateValidation:CertificateValidation":
+            return { id: physical, state: { ...inputs } };
+        case "aws:route53/record:Record":
+            return { id: physical, state: { ...inputs, fqdn: String(inputs.name ?? "").replace(/\.$/, "") } };
         case "aws:secretsmanager/secret:Secret":
             return { id: arn("secretsmanager", `secret:${physical}`), state: { ...inputs, arn: arn("secretsmanager", `secret:${physical}`) } };
         case "aws:route53/zone:Zone":
@@ -116,6 +153,29 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
         default:
             return { id: `${physical}-id`, state: { ...inputs, arn: arn(type.split(":")[1]?.split("/")[0] ?? "mock", physical) } };
     }
+}
+
+/**
+ * Kubernetes objects and Helm releases: `<namespace>/<name>` ids, a uid, and what the API server
+ * or Helm reports once applied (a ClusterIP, a deployed release).
+ */
+function mockKubernetesState(type: string, inputs: Record<string, unknown>, suffix: string): { id: string; state: Record<string, unknown> } {
+    if (type === "kubernetes:helm.sh/v3:Release") {
+        const release = inputs.name as string;
+        const namespace = (inputs.namespace as string | undefined) ?? "default";
+        return {
+            id: `${namespace}/${release}`,
+            state: { ...inputs, status: { name: release, namespace, chart: inputs.chart, version: inputs.version, revision: 1, status: "deployed" } },
+        };
+    }
+    const metadata = (inputs.metadata ?? {}) as { name?: string; namespace?: string };
+    const id = metadata.namespace ? `${metadata.namespace}/${metadata.name}` : `${metadata.name}`;
+    const state: Record<string, unknown> = { ...inputs, metadata: { ...metadata, uid: `00000000-0000-4000-8000-${suffix.padStart(12, "0")}` } };
+    if (type === "kubernetes:core/v1:Service") {
+        const spec = (inputs.spec ?? {}) as Record<string, unknown>;
+        state.spec = { ...spec, clusterIP: `172.20.${parseInt(suffix.slice(0, 2), 16)}.${parseInt(suffix.slice(2, 4), 16) || 10}` };
+    }
+    return { id, state };
 }
 
 /** Azure resources: ARM ids, names (given or generated), and the endpoints programs read. */
@@ -163,11 +223,27 @@ function mockAzureState(type: string, name: string, inputs: Record<string, unkno
     }
 }
 
+let invokeRecorder: ((token: string) => void) | undefined;
+
+/**
+ * Sets the function told every invoke token {@link mockCall} answers (undefined clears it): how
+ * `permissions/derive.ts` learns which data sources a run reads.
+ */
+export function setInvokeRecorder(recorder: ((token: string) => void) | undefined): void {
+    invokeRecorder = recorder;
+}
+
 /** Answers the data-source calls the program makes. */
 export function mockCall(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    invokeRecorder?.(token);
     switch (token) {
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/ci`, userId: "AIDAMOCK", id: MOCK_ACCOUNT_ID };
+        case "aws:ssm/getParameter:getParameter":
+            // The public AMI parameters answer with an image id, as SSM does.
+            return String(inputs.name).startsWith("/aws/service/ami-")
+                ? { ...inputs, value: "ami-0123456789abcdef0", type: "String", arn: `arn:aws:ssm:${inputs.region ?? "ap-northeast-2"}::parameter${inputs.name}`, version: 1 }
+                : inputs;
         case "azure-native:authorization:getClientConfig":
             return { tenantId: MOCK_TENANT_ID, subscriptionId: MOCK_SUBSCRIPTION_ID, clientId: "client", objectId: "object" };
         case "azure-native:storage:listStorageAccountServiceSAS":

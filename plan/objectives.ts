@@ -1,6 +1,7 @@
 import { DrConfig } from "../config/types";
 import { RecoveryObjectives, STRATEGY_TARGETS } from "../strategies/objectives";
 import { DeclaredResource } from "./runOffline";
+import { ALIAS_TARGET_TTL_SECONDS } from "../components/aws/failoverDns";
 
 /** A span of time in minutes. */
 export interface MinuteRange {
@@ -52,7 +53,8 @@ export function impliedObjectives(config: DrConfig, resources: DeclaredResource[
     if (check && record) {
         const interval = Number(check.inputs.requestInterval);
         const threshold = Number(check.inputs.failureThreshold);
-        const ttl = Number(record.inputs.ttl);
+        // An alias record has no TTL of its own: Route 53 answers with the load balancer's.
+        const ttl = (record.inputs.aliases ?? []).length > 0 ? ALIAS_TARGET_TTL_SECONDS : Number(record.inputs.ttl);
         detectionSeconds = interval * threshold + ttl;
         detectionFormula = `${interval} s x ${threshold} failures + ${ttl} s TTL`;
         path.push({ step: "Route 53 detects the failure and resolvers move to the secondary", minutes: { min: (interval * threshold) / 60, max: detectionSeconds / 60 }, basis: detectionFormula });

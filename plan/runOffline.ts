@@ -46,47 +46,50 @@ export class ProgramFailure extends Error {
 /** Stack config as a stack file holds it: plain values or YAML lists and maps. */
 export type StackConfig = Record<string, unknown>;
 
+/** Options of {@link runProgram}. */
+export interface RunOptions {
+    /** Project the program belongs to (config namespace and URNs). Default `multicloud-dr`. */
+    readonly project?: string;
+    /** Answers a resource's mock state before {@link mockState}; undefined leaves it to mockState. */
+    readonly mockState?: (type: string, name: string, inputs: Record<string, any>) => { id: string; state: Record<string, unknown> } | undefined;
+}
+
 /**
  * Runs `program` inside a Pulumi stack under the mock runtime, with `config` set (keys without
- * namespace go to this project), and returns every resource it declared and its outputs.
+ * namespace go to the project), and returns every resource it declared and its outputs.
  * Rejects with the program's error when it throws.
  */
-export async function runProgram<T>(program: () => T, config: StackConfig, stack = "test"): Promise<ProgramRun<T>> {
+export async function runProgram<T>(program: () => T, config: StackConfig, stack = "test", runOptions: RunOptions = {}): Promise<ProgramRun<T>> {
+    const project = runOptions.project ?? PROJECT;
     const raw: Record<string, string> = {};
     for (const [key, value] of Object.entries(config)) {
         if (value === undefined) {
             continue;
         }
-        raw[key.includes(":") ? key : `${PROJECT}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+        raw[key.includes(":") ? key : `${project}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
     }
     const registered: Omit<DeclaredResource, "urn" | "protect" | "parentUrn">[] = [];
-    const options = new Map<string, { protect: boolean; parentUrn?: string }>();
-    const pending: Promise<void>[] = [];
+    const options = new Map<string, { protect: boolean; parent?: { type: string; name: string } }>();
 
     pulumi.runtime.setAllConfig(raw, []);
     pulumi.runtime.setMocks({
         newResource: args => {
             const secretInputs = Object.keys(args.inputs).filter(key => containsSecret(args.inputs[key]));
             const inputs = unwrapSecrets(args.inputs) as Record<string, any>;
-            const state = mockState(args.type, args.name, inputs);
+            const state = runOptions.mockState?.(args.type, args.name, inputs) ?? mockState(args.type, args.name, inputs);
             registered.push({ type: args.type, name: args.name, inputs, secretInputs, custom: args.custom ?? true, id: state.id, outputs: state.state });
             return state;
         },
         call: args => mockCall(args.token, args.inputs),
-    }, PROJECT, stack, false);
+    }, project, stack, false);
 
     let outputs: T | undefined;
     const running = runInPulumiStack(() => {
         pulumi.runtime.registerStackTransformation(args => {
-            const key = `${args.type}::${args.name}`;
-            const parentUrn = args.opts.parent ? args.opts.parent.urn : undefined;
-            const protect = args.opts.protect === true;
-            options.set(key, { protect });
-            if (parentUrn) {
-                pending.push(valueOfUrn(parentUrn).then(urn => {
-                    options.set(key, { protect, parentUrn: urn });
-                }));
-            }
+            // The parent's own type and name, not the mock's URN for it: the mock monitor keeps only
+            // the last type of a parent's chain, where the engine keeps all of it.
+            const { __pulumiType: type, __name: name } = (args.opts.parent ?? {}) as { __pulumiType?: string; __name?: string };
+            options.set(`${args.type}::${args.name}`, { protect: args.opts.protect === true, parent: type && name ? { type, name } : undefined });
             return undefined;
         });
         outputs = program();
@@ -100,32 +103,31 @@ export async function runProgram<T>(program: () => T, config: StackConfig, stack
         throw new ProgramFailure(error as Error, registered.filter(r => !r.type.startsWith("pulumi:")).map(r => `${r.type}::${r.name}`));
     }
     await waitForRPCs();
-    await Promise.all(pending);
 
     // Resources declared without a parent get the stack as parent, as the engine does.
-    const stackUrn = urnOf("pulumi:pulumi:Stack", `${PROJECT}-${stack}`, undefined, stack);
+    const stackUrn = urnOf("pulumi:pulumi:Stack", `${project}-${stack}`, undefined, stack, project);
+    const parentUrnOf = (key: string): string => {
+        const parent = options.get(key)?.parent;
+        return parent ? urnOf(parent.type, parent.name, parentUrnOf(`${parent.type}::${parent.name}`), stack, project) : stackUrn;
+    };
     const resources = registered.map(r => {
-        const opts = options.get(`${r.type}::${r.name}`);
-        const parentUrn = r.type === "pulumi:pulumi:Stack" ? undefined : opts?.parentUrn ?? stackUrn;
-        return { ...r, protect: opts?.protect ?? false, parentUrn, urn: urnOf(r.type, r.name, parentUrn, stack) };
+        const key = `${r.type}::${r.name}`;
+        const parentUrn = r.type === "pulumi:pulumi:Stack" ? undefined : parentUrnOf(key);
+        return { ...r, protect: options.get(key)?.protect ?? false, parentUrn, urn: urnOf(r.type, r.name, parentUrn, stack, project) };
     });
     return { resources, outputs: outputs as T, config: raw };
 }
 
-/** Builds a URN the way the engine does: the parent's qualified type, then `$type::name`. */
-export function urnOf(type: string, name: string, parentUrn: string | undefined, stack: string): string {
-    if (type === "pulumi:pulumi:Stack" || parentUrn === undefined) {
-        return `urn:pulumi:${stack}::${PROJECT}::${type}::${name}`;
+/**
+ * Builds a URN the way the engine does: the parent's qualified type, then `$type::name`; the stack
+ * is no parent type, so a child of the stack has just its own type (`...::aws:ec2/vpc:Vpc::name`).
+ */
+export function urnOf(type: string, name: string, parentUrn: string | undefined, stack: string, project: string = PROJECT): string {
+    const parentType = parentUrn?.split("::")[2];
+    if (type === "pulumi:pulumi:Stack" || parentType === undefined || parentType === "pulumi:pulumi:Stack") {
+        return `urn:pulumi:${stack}::${project}::${type}::${name}`;
     }
-    const parentType = parentUrn.split("::")[2];
-    return `urn:pulumi:${stack}::${PROJECT}::${parentType}$${type}::${name}`;
-}
-
-function valueOfUrn(urn: pulumi.Output<string>): Promise<string> {
-    return new Promise(resolve => urn.apply(value => {
-        resolve(value);
-        return value;
-    }));
+    return `urn:pulumi:${stack}::${project}::${parentType}$${type}::${name}`;
 }
 
 // How the runtime marks a secret value when it hands inputs to mocks.

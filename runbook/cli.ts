@@ -10,8 +10,10 @@ import { emergencyOff, emergencyOn, serveApp } from "./commands/pilotLight";
 import { status } from "./commands/status";
 import { alwaysYes, Confirm, terminalConfirm } from "./confirm";
 import { RunbookContext, RunbookRefusal } from "./context";
+import { DR_PROJECTS, DrProject, RunbookUsageError, WorkloadsStackNames, workloadsStackNames } from "./projects";
 import { automationStack, StackOps } from "./stackOps";
 import { Timeline } from "./timeline";
+import { projectWorkloadsOffline, WorkloadsOffline } from "./workloadsOffline";
 
 /** Exit codes of `npm run dr`. */
 export const DR_EXIT = { ok: 0, refused: 1, badInput: 2 } as const;
@@ -21,7 +23,10 @@ export const DEFAULT_STATE_DIR = path.join(REPO_ROOT, ".dr");
 
 /** Seams for tests: how to open a stack and how to ask the operator. */
 export interface DrCliDeps {
-    readonly openStack: (stack: string) => Promise<StackOps>;
+    /** Opens a stack of the infrastructure project (default) or of the workloads project. */
+    readonly openStack: (stack: string, project?: DrProject) => Promise<StackOps>;
+    /** The workloads project offline, for dry runs; default the project's own runner. */
+    readonly workloadsOffline?: WorkloadsOffline;
     readonly confirm?: Confirm;
     readonly stateDir?: string;
     readonly now?: () => number;
@@ -32,13 +37,25 @@ interface CommonOptions {
     dryRun?: boolean;
     yes?: boolean;
     json?: boolean;
+    /** `--workloads-stack <site>=<name>`, repeatable. */
+    workloadsStack?: string[];
 }
 
 /** Runs `dr <command>`; returns the exit code. */
 export async function runDrCli(argv: string[], print: (line: string) => void, printError: (line: string) => void, deps: DrCliDeps = { openStack: automationStack }): Promise<number> {
     let exitCode: number = DR_EXIT.ok;
     const run = (command: string, action: (ctx: RunbookContext, options: CommonOptions) => Promise<unknown>) => async (options: CommonOptions) => {
-        const timeline = new Timeline(command, print, deps.now);
+        let workloadsStacks: WorkloadsStackNames;
+        try {
+            workloadsStacks = workloadsStackNames(options.stack, options.workloadsStack);
+        } catch (error) {
+            printError(`dr: ${(error as Error).message}`);
+            exitCode = DR_EXIT.badInput;
+            return;
+        }
+        // With --json, stdout carries only the JSON; the timeline goes to stderr.
+        const log = options.json ? printError : print;
+        const timeline = new Timeline(command, log, deps.now);
         const ctx: RunbookContext = {
             stack: options.stack,
             dryRun: options.dryRun === true,
@@ -48,6 +65,12 @@ export async function runDrCli(argv: string[], print: (line: string) => void, pr
             openStack: () => deps.openStack(options.stack).catch((error: Error) => {
                 throw new RunbookRefusal(`cannot open stack ${options.stack} through the Pulumi CLI (${error.message.split("\n")[0]}); install the Pulumi CLI and log in to the stack's backend, or use --dry-run for the offline view`);
             }),
+            workloadsStacks,
+            openWorkloadsStack: site => deps.openStack(workloadsStacks[site], "workloads").catch((error: Error) => {
+                const name = workloadsStacks[site];
+                throw new RunbookRefusal(`cannot open workloads stack ${name} (project ${DR_PROJECTS.workloads.name} in workloads/) through the Pulumi CLI (${error.message.split("\n")[0]}). Create and deploy it (pulumi -C workloads stack init ${name}; pulumi -C workloads up -s ${name}), name the ${site} site's stack with --workloads-stack ${site}=<name>, or use --dry-run for the offline view`);
+            }),
+            workloadsOffline: deps.workloadsOffline ?? projectWorkloadsOffline,
             stateDir: deps.stateDir ?? DEFAULT_STATE_DIR,
         };
         try {
@@ -61,7 +84,7 @@ export async function runDrCli(argv: string[], print: (line: string) => void, pr
             if (error instanceof RunbookRefusal) {
                 timeline.log(command, "failed", error.message);
                 exitCode = DR_EXIT.refused;
-            } else if (error instanceof UnknownStackError || error instanceof ConfigError || error instanceof ProgramFailure) {
+            } else if (error instanceof UnknownStackError || error instanceof ConfigError || error instanceof ProgramFailure || error instanceof RunbookUsageError) {
                 printError(`dr: ${error.message}`);
                 exitCode = DR_EXIT.badInput;
             } else {
@@ -70,7 +93,7 @@ export async function runDrCli(argv: string[], print: (line: string) => void, pr
             }
         } finally {
             if (!ctx.dryRun && timeline.records.length > 0) {
-                print(`timeline saved: ${path.relative(process.cwd(), timeline.save(ctx.stateDir, options.stack))}`);
+                log(`timeline saved: ${path.relative(process.cwd(), timeline.save(ctx.stateDir, options.stack))}`);
             }
         }
     };
@@ -82,10 +105,13 @@ export async function runDrCli(argv: string[], print: (line: string) => void, pr
         .requiredOption("-s, --stack <name>", "the stack (Pulumi.<name>.yaml)")
         .option("--dry-run", "show the offline plan diff of the change and the steps; needs no Pulumi CLI or cloud")
         .option("-y, --yes", "do not ask before changing anything");
-    withCommon(program.command("status").description("strategy, flags, outputs, backup lag where known")).option("--json", "machine-readable")
+    const withWorkloads = (command: Command) => command
+        .option("--workloads-stack <site=name>", `a site's stack of the ${DR_PROJECTS.workloads.name} project (workloads/), default <stack>-<site>; repeatable`, (value: string, previous: string[] = []) => [...previous, value]);
+    withWorkloads(withCommon(program.command("status").description("strategy, flags, outputs, backup lag where known, the workloads stacks' last updates"))).option("--json", "machine-readable")
         .action(run("status", (ctx, o) => status(ctx, o.json === true)));
-    withCommon(program.command("failover").description("warm standby: promote Tokyo and serve from it (also reconciles after an automatic failover)"))
-        .action(run("failover", ctx => failover(ctx)));
+    withWorkloads(withCommon(program.command("failover").description("warm standby: promote Tokyo, then turn Tokyo's workloads active (also reconciles after an automatic failover)")))
+        .option("--json", "with --dry-run: the diffs and steps as JSON")
+        .action(run("failover", (ctx, o) => failover(ctx, o.json === true)));
     withCommon(program.command("emergency").argument("<state>", "on | off").description("pilot light: build (on) or, after failback, remove (off) the Azure emergency site"))
         .action((state: string, options: CommonOptions) => {
             if (state !== "on" && state !== "off") {
@@ -97,7 +123,7 @@ export async function runDrCli(argv: string[], print: (line: string) => void, pr
         });
     withCommon(program.command("serve-app").description("pilot light: route the gateway from the maintenance page to the application"))
         .action(run("serve-app", ctx => serveApp(ctx)));
-    withCommon(program.command("failback").description("the ordered, confirmed, resumable steps back to the primary"))
+    withWorkloads(withCommon(program.command("failback").description("the ordered, confirmed, resumable steps back to the primary")))
         .action(run("failback", ctx => failback(ctx, strategyOf(ctx.stack))));
     withCommon(program.command("drill").description("run the local DR drill (kills a real database under load and measures the loss)"))
         .allowUnknownOption().argument("[args...]", "passed to npm run drill")

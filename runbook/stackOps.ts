@@ -1,24 +1,39 @@
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { PROJECT } from "../config/defaults";
-import { REPO_ROOT } from "../plan/stackFiles";
+import { DR_PROJECTS, DrProject } from "./projects";
 
 /** What the runbook needs from a Pulumi stack; the Automation API provides it, tests fake it. */
 export interface StackOps {
     readonly name: string;
     /** This project's config values, keys without namespace. */
     getConfig(): Promise<Record<string, string>>;
+    /** Sets a key of this project (`failover`), or of a provider when namespaced (`aws:stsRegion`). */
     setConfig(key: string, value: string): Promise<void>;
     /** `pulumi up`, streaming the engine's output. */
     up(onOutput: (line: string) => void): Promise<{ summary: string }>;
     outputs(): Promise<Record<string, unknown>>;
     /** Clears `protect` on the resources whose URN matches, and returns the URNs changed. */
     unprotect(match: (urn: string) => boolean): Promise<string[]>;
+    /** The newest update, preview or refresh recorded in the stack's history; undefined when there is none. */
+    lastUpdate(): Promise<LastUpdate | undefined>;
 }
 
-/** Opens `stack` of this project through Pulumi's Automation API (needs the Pulumi CLI). */
-export async function automationStack(stack: string): Promise<StackOps> {
-    const selected: Stack = await LocalWorkspace.selectStack({ stackName: stack, workDir: REPO_ROOT });
-    const prefix = `${PROJECT}:`;
+/** One entry of a stack's history, as `status` shows it. */
+export interface LastUpdate {
+    readonly kind: string;
+    readonly result: string;
+    /** ISO time the operation ended (or started, while it runs). */
+    readonly at: string;
+}
+
+/**
+ * Opens `stack` of `project` (default: the infrastructure at the repository root; `workloads`:
+ * the project in `workloads/`) through Pulumi's Automation API. Needs the Pulumi CLI; rejects
+ * when the stack does not exist.
+ */
+export async function automationStack(stack: string, project: DrProject = "infrastructure"): Promise<StackOps> {
+    const { name: projectName, workDir } = DR_PROJECTS[project];
+    const selected: Stack = await LocalWorkspace.selectStack({ stackName: stack, workDir });
+    const prefix = `${projectName}:`;
     return {
         name: stack,
         async getConfig() {
@@ -28,7 +43,7 @@ export async function automationStack(stack: string): Promise<StackOps> {
                 .map(([key, value]) => [key.slice(prefix.length), value.value]));
         },
         async setConfig(key, value) {
-            await selected.setConfig(`${prefix}${key}`, { value });
+            await selected.setConfig(key.includes(":") ? key : `${prefix}${key}`, { value });
         },
         async up(onOutput) {
             const result = await selected.up({ onOutput: text => onOutput(text.trimEnd()) });
@@ -48,6 +63,14 @@ export async function automationStack(stack: string): Promise<StackOps> {
                 await selected.importStack(deployment);
             }
             return changed.map(r => r.urn);
+        },
+        async lastUpdate() {
+            const [last] = await selected.history(1, 1);
+            if (!last) {
+                return undefined;
+            }
+            const time = new Date(last.endTime ?? last.startTime);
+            return { kind: last.kind, result: last.result, at: Number.isNaN(time.getTime()) ? "unknown" : time.toISOString() };
         },
     };
 }

@@ -12,12 +12,17 @@ import { buildEmergencySite, PilotLightBase } from "./emergencySite";
 import { recoveryObjectives } from "./objectives";
 import { CommonOutputs, primaryOutputs } from "./outputs";
 import { buildPrimarySite } from "./primarySite";
+import { buildSiteEdge } from "./siteEdge";
 import { siteTags } from "./tags";
-import { buildPrimaryWorkloads } from "./workloads";
+import { workloadSites, WorkloadSitesOutput } from "./workloadSites";
 
 /** Outputs of the pilot-light stack. */
 export interface PilotLightOutputs extends CommonOutputs {
     appUrl: string;
+    /** Seoul's load balancer: DNS name and the host Route 53 probes there. */
+    primaryEntryPoint: { dnsName: pulumi.Output<string>; checkedHost: string };
+    /** What the workloads project reads (lib/workloadSite.ts): only `primary` here. */
+    workloadSites: WorkloadSitesOutput;
     dnsZoneId: pulumi.Output<string>;
     dnsNameServers: pulumi.Output<string[]>;
     primaryHealthCheckId: pulumi.Output<string>;
@@ -28,6 +33,8 @@ export interface PilotLightOutputs extends CommonOutputs {
     azureResourceGroup: pulumi.Output<string>;
     backupContainerUrl: pulumi.Output<string>;
     backupInstanceId: pulumi.Output<string>;
+    /** The image the backup instance runs; pin it as `backupInstanceAmi` before an outage. */
+    backupInstanceAmi: pulumi.Output<string>;
     maintenancePageHost: pulumi.Output<string>;
     /** Present only with `emergency`. */
     emergencyMysqlHost?: pulumi.Output<string>;
@@ -56,9 +63,12 @@ export function buildPilotLight(config: DrConfig, accountId: pulumi.Output<strin
     const fqdn = `${dnsConfig.recordName}.${dnsConfig.domainName}`;
 
     const primary = buildPrimarySite(config, accountId);
-    if (config.workloads.deploy) {
-        buildPrimaryWorkloads(config, primary, accountId);
-    }
+    const primaryEdge = buildSiteEdge("primary", config, dnsConfig, primary, {
+        secretArn: primary.credentials.secretArn,
+        kmsKeyArn: primary.dataKey.arn,
+        bucketArns: Object.values(primary.buckets.buckets).map(pair => pair.primary.arn),
+        tableArns: Object.values(primary.tables.tableArns),
+    }, siteTags(config, "primary"));
     const zone = publicZone("failover-zone", dnsConfig.domainName, dnsConfig.hostedZoneId, siteTags(config, "global"));
 
     const client = authorization.getClientConfigOutput();
@@ -127,6 +137,7 @@ export function buildPilotLight(config: DrConfig, accountId: pulumi.Output<strin
         vpcId: primary.network.vpcId,
         subnetId: primary.network.privateSubnetIds[0],
         instanceType: backup.instanceType,
+        ami: backup.instanceAmi,
         kmsKeyArn: primary.dataKey.arn,
         artifact: tool,
         secretSettings: { DR_MYSQL_PASSWORD: primary.credentials.password, DR_BLOB_SAS: backups.writerSas },
@@ -156,11 +167,29 @@ export function buildPilotLight(config: DrConfig, accountId: pulumi.Output<strin
 
     const secondaryTarget = emergency ? emergency.gateway.fqdn : site.webHost;
     // The secondary is not probed: the maintenance page and the gateway listen on plain HTTP, the primary's probe is HTTPS.
-    const dns = buildFailoverDns(config, dnsConfig, zone, accountId, { target: secondaryTarget, healthChecked: false });
+    // It is a host outside AWS, so the pair are CNAMEs.
+    const dns = buildFailoverDns(config, dnsConfig, zone, accountId, primaryEdge.entry, { target: { kind: "cname", host: secondaryTarget } });
+    const sites = workloadSites(config, dnsConfig, {
+        primary: {
+            role: "primary",
+            region: primary.region,
+            network: primary.network,
+            cluster: primary.cluster,
+            edge: primaryEdge,
+            database: primary.database,
+            readOnly: false,
+            secretArn: primary.credentials.secretArn,
+            buckets: Object.fromEntries(Object.entries(primary.buckets.buckets).map(([name, pair]) => [name, pair.primary.bucketName])),
+            tables: primary.tables.tableNames,
+            repositoryUrls: primary.registry.repositoryUrls,
+        },
+    }, accountId);
 
     return {
         ...primaryOutputs(config, primary, config.emergency ? azure.location : primary.region, recoveryObjectives("pilot-light", dns.detectionSeconds)),
         appUrl: `https://${dns.fqdn}`,
+        primaryEntryPoint: { dnsName: primaryEdge.entry.dnsName, checkedHost: primaryEdge.entry.checkedHost },
+        workloadSites: sites,
         dnsZoneId: zone.zoneId,
         dnsNameServers: zone.nameServers,
         primaryHealthCheckId: dns.primaryHealthCheckId,
@@ -170,6 +199,7 @@ export function buildPilotLight(config: DrConfig, accountId: pulumi.Output<strin
         azureResourceGroup: group.name,
         backupContainerUrl: backups.containerUrl,
         backupInstanceId: agent.instanceId,
+        backupInstanceAmi: agent.ami,
         maintenancePageHost: site.webHost,
         ...(emergency ? {
             emergencyMysqlHost: emergency.mysql.fqdn,

@@ -82,11 +82,13 @@ export function buildPrimarySite(config: DrConfig, accountId: pulumi.Output<stri
     });
     const buckets = new ReplicatedBuckets("buckets", {
         region,
+        accountId,
         names: config.buckets,
         kmsKeyArn: dataKey.arn,
         replica,
         replicationTimeControl: config.bucketReplicationTimeControl,
         noncurrentVersionRetentionDays: config.noncurrentVersionRetentionDays,
+        accessLogRetentionDays: config.accessLogRetentionDays,
         protect: config.protectData,
         tags,
     });

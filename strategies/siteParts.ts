@@ -32,6 +32,7 @@ export function buildSiteCompute(
         region: site.region,
         accountId,
         version: config.kubernetes.version,
+        extendedSupport: config.kubernetes.extendedSupport,
         subnetIds: network.privateSubnetIds,
         instanceType: config.kubernetes.instanceType,
         desiredNodes: nodes.desired,

@@ -2,14 +2,15 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { EncryptionKey, FailoverAutomation, publicZone } from "../components/aws";
 import { lambdaArchive } from "../lib/bundle";
-import { buildFailoverDns } from "./dns";
+import { aliasTo, buildFailoverDns } from "./dns";
 import { DrConfig } from "../config/types";
 import { recoveryObjectives } from "./objectives";
 import { CommonOutputs, primaryOutputs } from "./outputs";
 import { buildPrimarySite } from "./primarySite";
 import { buildStandbySite } from "./standbySite";
+import { buildSiteEdge, inRegion } from "./siteEdge";
 import { siteTags } from "./tags";
-import { buildPrimaryWorkloads, buildStandbyWorkloads } from "./workloads";
+import { workloadSites, WorkloadSitesOutput } from "./workloadSites";
 
 /** Source of the automatic failover function, bundled at deploy time. */
 export const FAILOVER_FUNCTION_ENTRY = path.resolve(__dirname, "..", "lambda", "failover", "handler.ts");
@@ -26,6 +27,11 @@ export interface WarmStandbyOutputs extends CommonOutputs {
     standbyDatabaseRole: string;
     standbyRepositories: Record<string, pulumi.Output<string>>;
     appUrl: string;
+    /** Each site's load balancer: DNS name and the host Route 53 probes there. */
+    primaryEntryPoint: { dnsName: pulumi.Output<string>; checkedHost: string };
+    standbyEntryPoint: { dnsName: pulumi.Output<string>; checkedHost: string };
+    /** What the workloads project reads per site (lib/workloadSite.ts). */
+    workloadSites: WorkloadSitesOutput;
     dnsZoneId: pulumi.Output<string>;
     dnsNameServers: pulumi.Output<string[]>;
     primaryHealthCheckId: pulumi.Output<string>;
@@ -43,8 +49,8 @@ export interface WarmStandbyOutputs extends CommonOutputs {
 export function buildWarmStandby(config: DrConfig, accountId: pulumi.Output<string>): WarmStandbyOutputs {
     const standbyConfig = config.standby;
     const dnsConfig = config.dns;
-    if (!standbyConfig || !dnsConfig?.standbyOrigin) {
-        throw new Error("warm-standby needs a standby site and both DNS origins; config validation should have said so");
+    if (!standbyConfig || !dnsConfig) {
+        throw new Error("warm-standby needs a standby site and DNS settings; config validation should have said so");
     }
     const standbyKey = new EncryptionKey("standby-data", {
         region: standbyConfig.region,
@@ -55,8 +61,25 @@ export function buildWarmStandby(config: DrConfig, accountId: pulumi.Output<stri
     });
     const primary = buildPrimarySite(config, accountId, { region: standbyConfig.region, kmsKeyArn: standbyKey.arn });
     const standby = buildStandbySite(config, accountId, standbyKey, primary.database.arn);
+    const primaryBuckets = Object.values(primary.buckets.buckets).map(pair => pair.primary);
+    const standbyBuckets = Object.values(primary.buckets.buckets).flatMap(pair => pair.standby ? [pair.standby] : []);
+    const primaryEdge = buildSiteEdge("primary", config, dnsConfig, primary, {
+        secretArn: primary.credentials.secretArn,
+        kmsKeyArn: primary.dataKey.arn,
+        bucketArns: primaryBuckets.map(bucket => bucket.arn),
+        tableArns: Object.values(primary.tables.tableArns),
+    }, siteTags(config, "primary"));
+    const standbySecretArn = inRegion(primary.credentials.secretArn, standby.region);
+    const standbyEdge = buildSiteEdge("standby", config, dnsConfig, standby, {
+        secretArn: standbySecretArn,
+        kmsKeyArn: standbyKey.arn,
+        bucketArns: standbyBuckets.map(bucket => bucket.arn),
+        tableArns: Object.values(primary.tables.tableArns).map(arn => inRegion(arn, standby.region)),
+    }, siteTags(config, "standby"));
+
     const zone = publicZone("failover-zone", dnsConfig.domainName, dnsConfig.hostedZoneId, siteTags(config, "global"));
-    const dns = buildFailoverDns(config, dnsConfig, zone, accountId, { target: dnsConfig.standbyOrigin, healthChecked: true });
+    const dns = buildFailoverDns(config, dnsConfig, zone, accountId, primaryEdge.entry,
+        { target: aliasTo(standbyEdge.entry), checkedHost: standbyEdge.entry.checkedHost });
 
     const automation = new FailoverAutomation("auto-failover", {
         region: standby.region,
@@ -68,14 +91,42 @@ export function buildWarmStandby(config: DrConfig, accountId: pulumi.Output<stri
         nodeGroup: { clusterName: standby.cluster.clusterName, name: standby.cluster.nodeGroupName, arn: standby.cluster.nodeGroupArn },
         failoverNodeCount: config.kubernetes.failoverNodeCount,
         alarm: { name: dns.primaryAlarmName, arn: dns.primaryAlarmArn },
+        healthCheckId: dns.primaryHealthCheckId,
         topic: { arn: dns.alarmTopicArn, kmsKeyArn: dns.alarmTopicKeyArn },
+        protect: config.protectData,
         tags: siteTags(config, "standby"),
     });
 
-    if (config.workloads.deploy) {
-        buildPrimaryWorkloads(config, primary, accountId);
-        buildStandbyWorkloads(config, primary, standby, accountId);
-    }
+    const bucketsOf = (side: "primary" | "standby") => Object.fromEntries(Object.entries(primary.buckets.buckets)
+        .flatMap(([name, pair]) => pair[side] ? [[name, pair[side]!.bucketName]] : []));
+    const sites = workloadSites(config, dnsConfig, {
+        primary: {
+            role: "primary",
+            region: primary.region,
+            network: primary.network,
+            cluster: primary.cluster,
+            edge: primaryEdge,
+            database: primary.database,
+            readOnly: false,
+            secretArn: primary.credentials.secretArn,
+            buckets: bucketsOf("primary"),
+            tables: primary.tables.tableNames,
+            repositoryUrls: primary.registry.repositoryUrls,
+        },
+        standby: {
+            role: config.failover ? "active" : "standby",
+            region: standby.region,
+            network: standby.network,
+            cluster: standby.cluster,
+            edge: standbyEdge,
+            database: standby.database,
+            readOnly: !config.failover,
+            secretArn: standbySecretArn,
+            buckets: bucketsOf("standby"),
+            tables: primary.tables.tableNames,
+            repositoryUrls: primary.registry.replicaRepositoryUrls[standby.region],
+        },
+    }, accountId);
 
     const activeRegion = config.failover ? standby.region : primary.region;
     return {
@@ -89,6 +140,9 @@ export function buildWarmStandby(config: DrConfig, accountId: pulumi.Output<stri
         standbyDatabaseRole: standby.database.role,
         standbyRepositories: primary.registry.replicaRepositoryUrls[standby.region],
         appUrl: `https://${dns.fqdn}`,
+        primaryEntryPoint: { dnsName: primaryEdge.entry.dnsName, checkedHost: primaryEdge.entry.checkedHost },
+        standbyEntryPoint: { dnsName: standbyEdge.entry.dnsName, checkedHost: standbyEdge.entry.checkedHost },
+        workloadSites: sites,
         dnsZoneId: zone.zoneId,
         dnsNameServers: zone.nameServers,
         primaryHealthCheckId: dns.primaryHealthCheckId,

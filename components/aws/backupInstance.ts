@@ -1,17 +1,30 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
+import { promises as fs } from "fs";
 import { awsManagedPolicyArn, policyDocument, serviceTrustPolicy } from "../../lib/iamPolicy";
 import { childTags } from "../tags";
-import { backupInstanceUserData, BackupInstanceBoot } from "./backupInstanceBoot";
+import { assertValidArgs } from "../validation";
+import {
+    backupInstanceUserData, BackupInstanceBoot, backupToolInstallDocument, BackupToolRelease, TOOL_INSTALL_SCHEDULE,
+} from "./backupInstanceBoot";
 import { SecureBucket } from "./secureBucket";
 
-/** Amazon Linux 2023, resolved by EC2 at launch from AWS's public SSM parameter. */
-export const AL2023_AMI = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+/** AWS's public SSM parameter naming the current Amazon Linux 2023 image (x86_64, default kernel). */
+export const AL2023_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+/** An EC2 image id: `ami-` and 8 or 17 hex digits. */
+export const AMI_ID_PATTERN = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 /** CloudWatch namespace the agent may publish its lag metric to, and nothing else. */
 export const BACKUP_METRIC_NAMESPACE = "MultiCloudDR/Backup";
 
 export interface BackupInstanceArgs {
     readonly region: string;
+    /**
+     * The image to boot, an `ami-` id. Default: the image {@link AL2023_AMI_PARAMETER} names in
+     * `region` at the first deploy, kept afterwards (`ignoreChanges`), so a newer image never
+     * replaces the instance. A pinned id is used as given; changing it replaces the instance.
+     */
+    readonly ami?: string;
     readonly vpcId: pulumi.Input<string>;
     /** A private subnet: the instance has no public address and no inbound rule at all. */
     readonly subnetId: pulumi.Input<string>;
@@ -30,19 +43,47 @@ export interface BackupInstanceArgs {
     readonly tags?: Record<string, string>;
 }
 
+/** Problems with backup instance args, one string each. */
+export function validateBackupInstanceArgs(args: BackupInstanceArgs): string[] {
+    const problems: string[] = [];
+    if (args.ami !== undefined && !AMI_ID_PATTERN.test(args.ami)) {
+        problems.push(`ami: "${args.ami}" is not an EC2 image id like ami-0123456789abcdef0`);
+    }
+    return problems;
+}
+
+/** Hex sha256 of a file or string asset's bytes: what the instance must download before it installs. */
+export function assetSha256(asset: pulumi.asset.Asset): pulumi.Output<string> {
+    const digest = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
+    if (asset instanceof pulumi.asset.FileAsset) {
+        return pulumi.output(asset.path).apply(async file => digest(await fs.readFile(file)));
+    }
+    if (asset instanceof pulumi.asset.StringAsset) {
+        return pulumi.output(asset.text).apply(text => digest(Buffer.from(text, "utf8")));
+    }
+    throw new Error("the backup tool must be a FileAsset or StringAsset so its sha256 can be checked on the instance");
+}
+
 /**
  * The pilot light's only always-on AWS compute: a small instance in a private subnet that runs
  * the backup agent under systemd. IMDSv2 only, no SSH (Session Manager instead), an encrypted root
  * volume, and a role that can read exactly one secret and one object, publish one metric
- * namespace, and register with Session Manager.
+ * namespace, and register with Session Manager. The tool is installed, and every new build
+ * shipped, by an SSM association whose parameters carry the build's S3 version and sha256: a new
+ * build updates the association, never the instance.
  */
 export class BackupInstance extends pulumi.ComponentResource {
     readonly instanceId: pulumi.Output<string>;
+    /** The image the instance actually runs: pin it (`backupInstanceAmi`) before an outage. */
+    readonly ami: pulumi.Output<string>;
     readonly secretArn: pulumi.Output<string>;
     readonly roleArn: pulumi.Output<string>;
     readonly artifactUri: pulumi.Output<string>;
+    /** Hex sha256 of the build the association installs. */
+    readonly toolSha256: pulumi.Output<string>;
 
     constructor(name: string, args: BackupInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
+        assertValidArgs("BackupInstance", name, validateBackupInstanceArgs(args));
         super("dr:aws:BackupInstance", name, {}, opts);
         const region = args.region;
         const parent = { parent: this };
@@ -79,7 +120,8 @@ export class BackupInstance extends pulumi.ComponentResource {
             role: role.id,
             policy: policyDocument([
                 { Sid: "ReadOwnSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secret.arn },
-                { Sid: "ReadOwnArtifact", Effect: "Allow", Action: ["s3:GetObject"], Resource: pulumi.interpolate`${bucket.arn}/${artifact.key}` },
+                // GetObjectVersion: the installer fetches the exact version the association names.
+                { Sid: "ReadOwnArtifact", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: pulumi.interpolate`${bucket.arn}/${artifact.key}` },
                 {
                     Sid: "DecryptThroughThoseServices",
                     Effect: "Allow",
@@ -110,19 +152,22 @@ export class BackupInstance extends pulumi.ComponentResource {
             tags: tags(`${name}-sg`),
         }, parent);
 
-        const userData = pulumi.all([secret.arn, bucket.bucketName, artifact.key, pulumi.output(args.settings)]).apply(([secretArn, bucketName, key, settings]) => {
+        // Nothing about the build goes into user data: a changed user data replaces the instance.
+        const userData = pulumi.all([secret.arn, pulumi.output(args.settings)]).apply(([secretArn, settings]) => {
             const boot: BackupInstanceBoot = {
                 region,
                 secretArn,
-                artifactUri: `s3://${bucketName}/${key}`,
                 settings: settings as Record<string, string>,
                 binlogRetentionHours: args.binlogRetentionHours,
             };
             return backupInstanceUserData(boot);
         });
+        // Looked up only when not pinned: during a Seoul outage this call would itself need Seoul's SSM.
+        // Only a looked-up image is ignored: ignoreChanges keeps the state's image even on `--replace`.
+        const ami = args.ami ?? aws.ssm.getParameterOutput({ name: AL2023_AMI_PARAMETER, region }, { parent: this }).value;
         const instance = new aws.ec2.Instance(`${name}`, {
             region,
-            ami: AL2023_AMI,
+            ami,
             instanceType: args.instanceType,
             subnetId: args.subnetId,
             vpcSecurityGroupIds: [securityGroup.id],
@@ -134,12 +179,38 @@ export class BackupInstance extends pulumi.ComponentResource {
             userData,
             userDataReplaceOnChange: true,
             tags: tags(name),
+        }, { parent: this, ignoreChanges: args.ami === undefined ? ["ami"] : [] });
+
+        const toolSha256 = assetSha256(args.artifact);
+        const installDocument = new aws.ssm.Document(`${name}-tool-install`, {
+            region,
+            documentType: "Command",
+            documentFormat: "JSON",
+            content: backupToolInstallDocument(),
+            tags: tags(`${name}-tool-install`),
+        }, parent);
+        const release: pulumi.Output<BackupToolRelease> = pulumi.all([bucket.bucketName, artifact.key, artifact.versionId, toolSha256])
+            .apply(([bucketName, key, version, sha256]) => ({ region, bucket: bucketName, key, version: version ?? "", sha256 }));
+        new aws.ssm.Association(`${name}-tool-release`, {
+            region,
+            name: installDocument.name,
+            // A new script version updates the association too, so it runs at once.
+            documentVersion: installDocument.latestVersion,
+            targets: [{ key: "InstanceIds", values: [instance.id] }],
+            parameters: release.apply(r => ({ ...r })),
+            scheduleExpression: TOOL_INSTALL_SCHEDULE,
+            complianceSeverity: "HIGH",
+            maxConcurrency: "1",
+            maxErrors: "1",
+            tags: tags(`${name}-tool-release`),
         }, parent);
 
         this.instanceId = instance.id;
+        this.ami = instance.ami;
         this.secretArn = secret.arn;
         this.roleArn = role.arn;
         this.artifactUri = pulumi.interpolate`s3://${bucket.bucketName}/${artifact.key}`;
-        this.registerOutputs({ instanceId: this.instanceId, secretArn: this.secretArn });
+        this.toolSha256 = toolSha256;
+        this.registerOutputs({ instanceId: this.instanceId, ami: this.ami, secretArn: this.secretArn, toolSha256: this.toolSha256 });
     }
 }

@@ -7,6 +7,19 @@ import { assertValidArgs } from "../validation";
 
 /** Route 53 publishes health-check metrics only in us-east-1, so their alarms and topic live there. */
 export const HEALTH_METRICS_REGION = "us-east-1";
+/**
+ * TTL Route 53 answers alias records to a load balancer with: the load balancer's own, 60 s
+ * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-values-alias.html).
+ */
+export const ALIAS_TARGET_TTL_SECONDS = 60;
+/** Period of the health-check alarms: Route 53 publishes HealthCheckStatus every minute. */
+export const ALARM_PERIOD_SECONDS = 60;
+/**
+ * Consecutive failing minutes (all of them: `datapointsToAlarm` equals this) before a health-check
+ * alarm fires and the primary's may start an automatic failover. One bad minute is noise, not an
+ * outage; missing minutes count as not failing.
+ */
+export const ALARM_EVALUATION_PERIODS = 3;
 /** Route 53 allows at most this TTL here: resolvers must notice a failover within a minute. */
 export const MAX_FAILOVER_TTL_SECONDS = 60;
 
@@ -21,6 +34,16 @@ export interface HealthCheckSettings {
     readonly failureThreshold: number;
 }
 
+/**
+ * Where a failover record sends users. `alias`: an A alias to a load balancer (no extra lookup,
+ * Route 53 answers with the target's own 60 s TTL); `cname`: any host name, with `ttlSeconds`.
+ * Both records of a pair must be of one kind: Route 53 pairs failover records by name and type,
+ * and a CNAME cannot share its name with an A record.
+ */
+export type FailoverTarget =
+    | { readonly kind: "alias"; readonly dnsName: pulumi.Input<string>; readonly zoneId: pulumi.Input<string> }
+    | { readonly kind: "cname"; readonly host: pulumi.Input<string> };
+
 export interface FailoverDnsArgs {
     readonly accountId: pulumi.Input<string>;
     /** The hosted zone's domain, e.g. `portforge.example.com`. */
@@ -29,12 +52,20 @@ export interface FailoverDnsArgs {
     readonly hostedZoneId: pulumi.Input<string>;
     /** Label of the failover record; `app` gives `app.<domainName>`. */
     readonly recordName: string;
-    /** Host name served while the primary is healthy; the health check probes it. */
-    readonly primaryTarget: pulumi.Input<string>;
-    /** Host name served when the primary is unhealthy. */
-    readonly secondaryTarget: pulumi.Input<string>;
-    /** Also probe and alarm on the secondary, so a broken standby is noticed before it is needed. Default true. */
-    readonly checkSecondary?: boolean;
+    /** Served while the primary is healthy. */
+    readonly primaryTarget: FailoverTarget;
+    /**
+     * The host the primary's health check probes (its FQDN, so also the Host header and SNI):
+     * a name the primary's entry point answers, e.g. `app-primary.<domainName>`.
+     */
+    readonly primaryCheckedHost: pulumi.Input<string>;
+    /** Served when the primary is unhealthy. */
+    readonly secondaryTarget: FailoverTarget;
+    /**
+     * When given, the secondary is probed and alarmed on too (on this host), so a broken standby
+     * is noticed before it is needed. Default: not probed.
+     */
+    readonly secondaryCheckedHost?: pulumi.Input<string>;
     readonly healthCheck: HealthCheckSettings;
     /** TTL of the failover records, 1-60 seconds. */
     readonly ttlSeconds: number;
@@ -57,6 +88,10 @@ export function validateFailoverDnsArgs(args: FailoverDnsArgs): string[] {
     if (!args.healthCheck.path.startsWith("/")) {
         problems.push("healthCheck.path must start with /");
     }
+    if (args.primaryTarget.kind !== args.secondaryTarget.kind) {
+        problems.push(`primaryTarget is ${args.primaryTarget.kind} but secondaryTarget is ${args.secondaryTarget.kind}: ` +
+            "Route 53 pairs failover records of one name and type, and a CNAME cannot share its name with an A record");
+    }
     return problems;
 }
 
@@ -69,7 +104,7 @@ export function worstCaseDetectionSeconds(healthCheck: Pick<HealthCheckSettings,
 }
 
 /**
- * Route 53 failover routing in an existing zone: a health check on the primary origin, PRIMARY and SECONDARY records,
+ * Route 53 failover routing in an existing zone: a health check on the primary's checked host, PRIMARY and SECONDARY records,
  * CloudWatch alarms on the health checks and an encrypted SNS topic that tells people.
  */
 export class FailoverDns extends pulumi.ComponentResource {
@@ -102,20 +137,24 @@ export class FailoverDns extends pulumi.ComponentResource {
             enableSni: args.healthCheck.protocol === "HTTPS" ? true : undefined,
             tags: tags(`${name}-${role}-health`),
         }, parent);
-        const primaryCheck = healthCheckFor("primary", args.primaryTarget);
-        const secondaryCheck = (args.checkSecondary ?? true) ? healthCheckFor("secondary", args.secondaryTarget) : undefined;
+        const primaryCheck = healthCheckFor("primary", args.primaryCheckedHost);
+        const secondaryCheck = args.secondaryCheckedHost !== undefined ? healthCheckFor("secondary", args.secondaryCheckedHost) : undefined;
 
-        const recordFor = (role: "PRIMARY" | "SECONDARY", target: pulumi.Input<string>, healthCheckId?: pulumi.Input<string>) =>
+        // The health check decides, not the alias target's health (evaluateTargetHealth false): one
+        // signal for routing, the alarm and the failover function, probing the app end to end.
+        const recordFor = (role: "PRIMARY" | "SECONDARY", target: FailoverTarget, healthCheckId?: pulumi.Input<string>) =>
             new aws.route53.Record(`${name}-${role.toLowerCase()}`, {
                 zoneId,
                 name: this.fqdn,
-                type: "CNAME",
-                ttl: args.ttlSeconds,
-                records: [target],
                 setIdentifier: role.toLowerCase(),
                 failoverRoutingPolicies: [{ type: role }],
                 healthCheckId,
-            }, parent);
+                ...(target.kind === "alias"
+                    ? { type: "A", aliases: [{ name: target.dnsName, zoneId: target.zoneId, evaluateTargetHealth: false }] }
+                    : { type: "CNAME", ttl: args.ttlSeconds, records: [target.host] }),
+            // A record whose type changes (CNAME to alias A) is replaced; the new one may not exist
+            // beside the old, so the old goes first.
+            }, { parent: this, deleteBeforeReplace: true });
         recordFor("PRIMARY", args.primaryTarget, primaryCheck.id);
         recordFor("SECONDARY", args.secondaryTarget, secondaryCheck?.id);
 
@@ -146,12 +185,13 @@ export class FailoverDns extends pulumi.ComponentResource {
             metricName: "HealthCheckStatus",
             dimensions: { HealthCheckId: healthCheckId },
             statistic: "Minimum",
-            period: 60,
-            evaluationPeriods: 1,
+            period: ALARM_PERIOD_SECONDS,
+            evaluationPeriods: ALARM_EVALUATION_PERIODS,
+            datapointsToAlarm: ALARM_EVALUATION_PERIODS,
             threshold: 1,
             comparisonOperator: "LessThanThreshold",
-            // No data means Route 53 cannot reach its checkers' results: treat as down, not fine.
-            treatMissingData: "breaching",
+            // A gap in the metric (at deploy time, or a delayed publication) is no evidence of an outage.
+            treatMissingData: "notBreaching",
             alarmActions: [topic.arn],
             okActions: [topic.arn],
             tags: tags(`${name}-${role}-down`),
@@ -167,7 +207,7 @@ export class FailoverDns extends pulumi.ComponentResource {
         this.primaryAlarmArn = primaryAlarm.arn;
         this.primaryAlarmName = primaryAlarm.name;
         this.alarmTopicKeyArn = topicKey.arn;
-        this.detectionSeconds = worstCaseDetectionSeconds(args.healthCheck, args.ttlSeconds);
+        this.detectionSeconds = worstCaseDetectionSeconds(args.healthCheck, args.primaryTarget.kind === "alias" ? ALIAS_TARGET_TTL_SECONDS : args.ttlSeconds);
         this.registerOutputs({
             fqdn: this.fqdn,
             primaryHealthCheckId: this.primaryHealthCheckId,

@@ -1,6 +1,8 @@
+export * from "./accessLogBucket";
 export * from "./containerRegistry";
 export * from "./databaseCredentials";
 export * from "./encryptionKey";
+export * from "./entryPoint";
 export * from "./failoverAutomation";
 export * from "./failoverDns";
 export * from "./globalTables";
@@ -9,6 +11,7 @@ export * from "./mysqlDatabase";
 export * from "./network";
 export * from "./replicatedBuckets";
 export * from "./secureBucket";
+export * from "./workloadIdentity";
 export * from "../validation";
 export * from "./publicZone";
 export * from "./backupInstance";

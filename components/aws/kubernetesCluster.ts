@@ -11,8 +11,14 @@ export const CLUSTER_LOG_TYPES = ["api", "audit", "authenticator"];
 export interface KubernetesClusterArgs {
     readonly region: string;
     readonly accountId: pulumi.Input<string>;
-    /** Kubernetes minor version, e.g. `1.33`. */
+    /** Kubernetes minor version, e.g. `1.35`. */
     readonly version: string;
+    /**
+     * Let the cluster enter EKS extended support when its version leaves standard support (billed
+     * $0.60 instead of $0.10 per hour). Default false: upgrade policy STANDARD, and AWS upgrades the
+     * cluster at the end of standard support instead.
+     */
+    readonly extendedSupport?: boolean;
     /** Private subnets for the control plane's interfaces and the nodes. */
     readonly subnetIds: pulumi.Input<string>[];
     readonly instanceType: string;
@@ -23,7 +29,10 @@ export interface KubernetesClusterArgs {
     readonly maxNodes: number;
     /** CIDRs allowed to reach the public API endpoint. Empty (default): the endpoint is private only. */
     readonly publicAccessCidrs?: string[];
-    /** IAM principals given cluster-admin through access entries. Default none besides the creator. */
+    /**
+     * IAM roles or users given cluster-admin through access entries. Default none: the identity
+     * that creates the cluster gets no implicit admin, so listing it never collides with one.
+     */
     readonly adminPrincipalArns?: string[];
     readonly tags?: Record<string, string>;
 }
@@ -43,6 +52,11 @@ export function validateKubernetesClusterArgs(args: KubernetesClusterArgs): stri
     }
     if (args.subnetIds.length < 2) {
         problems.push("subnetIds: EKS needs subnets in at least two zones");
+    }
+    const admins = (args.adminPrincipalArns ?? []).map(arn => arn.toLowerCase());
+    const twice = admins.filter((arn, i) => admins.indexOf(arn) !== i);
+    if (twice.length > 0) {
+        problems.push(`adminPrincipalArns: ${[...new Set(twice)].join(", ")} listed twice; EKS allows one access entry per principal`);
     }
     return problems;
 }
@@ -108,11 +122,20 @@ export class KubernetesCluster extends pulumi.ComponentResource {
                 endpointPublicAccess: publicCidrs.length > 0,
                 publicAccessCidrs: publicCidrs.length > 0 ? publicCidrs : undefined,
             },
-            accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+            // Access is what adminPrincipalArns lists and nothing implicit: an entry the creator got at
+            // bootstrap would collide (409) with the same principal listed here.
+            accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
+            upgradePolicy: { supportType: args.extendedSupport ? "EXTENDED" : "STANDARD" },
             encryptionConfig: { resources: ["secrets"], provider: { keyArn: secretsKey.arn } },
             enabledClusterLogTypes: CLUSTER_LOG_TYPES,
             tags: tags(`${name}-eks`),
-        }, { parent: this, dependsOn: [clusterPolicy, secretsKeyUse] });
+        }, {
+            parent: this,
+            dependsOn: [clusterPolicy, secretsKeyUse],
+            // The provider replaces a cluster when this flag changes; clusters created with the old
+            // default keep theirs rather than be rebuilt.
+            ignoreChanges: ["accessConfig.bootstrapClusterCreatorAdminPermissions"],
+        });
 
         const oidcIssuerUrl = cluster.identities.apply(ids => ids[0].oidcs[0].issuer);
         const oidcProvider = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, {
@@ -147,6 +170,8 @@ export class KubernetesCluster extends pulumi.ComponentResource {
         const nodeGroup = new aws.eks.NodeGroup(`${name}-nodes`, {
             region,
             clusterName: cluster.name,
+            // Nodes follow the control plane: a version change upgrades the cluster, then rolls the nodes.
+            version: cluster.version,
             nodeRoleArn: nodeRole.arn,
             subnetIds: args.subnetIds,
             instanceTypes: [args.instanceType],

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { childTags } from "../tags";
 import { assertValidArgs } from "../validation";
 
@@ -49,10 +50,18 @@ export interface ReplicaDatabaseArgs extends CommonDatabaseArgs {
     /** ARN of the source instance (cross-region replicas need the ARN, not the identifier). */
     readonly sourceDbArn: pulumi.Input<string>;
     /**
-     * Promote the replica: the only input that changes is `replicateSourceDb`, which the provider
-     * applies in place (promote-read-replica), so the instance and its data are kept.
+     * Promote the replica: `replicateSourceDb` goes away, which the provider applies in place
+     * (PromoteReadReplica), so the instance and its data are kept; in the same update it then
+     * turns on Multi-AZ (see `promotedMultiAz`).
      */
     readonly promoted: boolean;
+    /**
+     * Make the promoted database Multi-AZ, applied immediately in the same `pulumi up`, after the
+     * promotion: the provider promotes first, waits for the instance, then modifies it. The
+     * database accepts writes once promoted; the update returns when the standby zone is in sync.
+     * Default true. A waiting replica is always single-AZ.
+     */
+    readonly promotedMultiAz?: boolean;
     readonly maxAllocatedStorageGb?: number;
 }
 
@@ -78,6 +87,53 @@ export function validateMysqlDatabaseArgs(args: MysqlDatabaseArgs): string[] {
     }
     if (args.role === "primary" && args.maxAllocatedStorageGb < args.allocatedStorageGb) {
         problems.push("maxAllocatedStorageGb is below allocatedStorageGb");
+    }
+    return problems;
+}
+
+/** Characters of the random, per-deploy part of a final snapshot identifier. */
+export const SNAPSHOT_SUFFIX_LENGTH = 8;
+/** RDS's longest DB snapshot identifier. */
+export const MAX_SNAPSHOT_IDENTIFIER_LENGTH = 255;
+
+/** A name as it can stand in an RDS identifier: lowercase letters, digits and single hyphens. */
+function identifierPart(value: string): string {
+    return value.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+}
+
+/**
+ * The final snapshot identifier of database `name` in `stack`, with a random `suffix` created
+ * once per deploy: `<name>-<stack>-<suffix>-final`, cut to RDS's rules (1-255 letters, digits and
+ * hyphens, starting with a letter, no double or trailing hyphen). Unique per stack, so two stacks
+ * in one account never collide, and per deploy, so a stack destroyed twice does not either.
+ */
+export function finalSnapshotIdentifier(name: string, stack: string, suffix: string): string {
+    const tail = `-${identifierPart(suffix)}-final`;
+    let head = [identifierPart(name), identifierPart(stack)].filter(part => part.length > 0).join("-");
+    if (!/^[a-z]/.test(head)) {
+        head = `db-${head}`;
+    }
+    head = head.slice(0, MAX_SNAPSHOT_IDENTIFIER_LENGTH - tail.length).replace(/-+$/, "");
+    return `${head}${tail}`;
+}
+
+/** What is wrong with a DB snapshot identifier under RDS's rules; empty when it is valid. */
+export function snapshotIdentifierProblems(identifier: string): string[] {
+    const problems: string[] = [];
+    if (identifier.length < 1 || identifier.length > MAX_SNAPSHOT_IDENTIFIER_LENGTH) {
+        problems.push(`is ${identifier.length} characters; RDS allows 1-${MAX_SNAPSHOT_IDENTIFIER_LENGTH}`);
+    }
+    if (!/^[A-Za-z]/.test(identifier)) {
+        problems.push("does not start with a letter");
+    }
+    if (!/^[A-Za-z0-9-]*$/.test(identifier)) {
+        problems.push("holds characters other than letters, digits and hyphens");
+    }
+    if (identifier.includes("--")) {
+        problems.push("holds two consecutive hyphens");
+    }
+    if (identifier.endsWith("-")) {
+        problems.push("ends with a hyphen");
     }
     return problems;
 }
@@ -129,6 +185,13 @@ export class MysqlDatabase extends pulumi.ComponentResource {
             tags: tags(`${name}-params`),
         }, parent);
 
+        // Created once with the database and never changed, so the identifier is stable across updates.
+        const snapshotSuffix = new random.RandomString(`${name}-snapshot-suffix`, {
+            length: SNAPSHOT_SUFFIX_LENGTH,
+            upper: false,
+            special: false,
+        }, parent);
+        const keepsFinalSnapshot = args.role === "primary" || args.promoted === true;
         const shared = {
             region,
             instanceClass: args.instanceClass,
@@ -141,8 +204,12 @@ export class MysqlDatabase extends pulumi.ComponentResource {
             publiclyAccessible: false,
             backupRetentionPeriod: args.backupRetentionDays,
             deletionProtection: true,
-            skipFinalSnapshot: false,
-            finalSnapshotIdentifier: `${name}-final`,
+            // RDS refuses a final snapshot when it deletes a read replica (the source holds the
+            // data); a promoted replica and the primary keep one.
+            skipFinalSnapshot: keepsFinalSnapshot ? false : true,
+            finalSnapshotIdentifier: keepsFinalSnapshot
+                ? snapshotSuffix.result.apply(suffix => finalSnapshotIdentifier(name, pulumi.getStack(), suffix))
+                : undefined,
             copyTagsToSnapshot: true,
             autoMinorVersionUpgrade: true,
             enabledCloudwatchLogsExports: ["error", "slowquery"],
@@ -165,7 +232,9 @@ export class MysqlDatabase extends pulumi.ComponentResource {
                 // Engine, storage size and credentials come from the source; setting them here
                 // would make promotion look like a change to them.
                 replicateSourceDb: args.promoted ? undefined : args.sourceDbArn,
-                multiAz: false,
+                multiAz: args.promoted && (args.promotedMultiAz ?? true),
+                // Without it the provider defers the Multi-AZ change to the maintenance window.
+                applyImmediately: args.promoted ? true : undefined,
                 maxAllocatedStorage: args.maxAllocatedStorageGb,
             };
         const instance = new aws.rds.Instance(`${name}-mysql`, instanceArgs, { parent: this, protect: args.protect ?? true });

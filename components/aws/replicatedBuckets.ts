@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, serviceTrustPolicy } from "../../lib/iamPolicy";
+import { AccessLogBucket } from "./accessLogBucket";
 import { SecureBucket } from "./secureBucket";
 import { childTags } from "../tags";
 import { assertValidArgs } from "../validation";
@@ -10,6 +11,8 @@ export const REPLICATION_TIME_MINUTES = 15;
 
 export interface ReplicatedBucketsArgs {
     readonly region: string;
+    /** The account that owns the buckets: only its buckets may deliver access logs to the log buckets. */
+    readonly accountId: pulumi.Input<string>;
     /** Logical bucket names; physical names get a unique suffix (S3 names are global). None is allowed. */
     readonly names: string[];
     readonly kmsKeyArn: pulumi.Input<string>;
@@ -18,6 +21,13 @@ export interface ReplicatedBucketsArgs {
     /** Replication Time Control: 99.99% of objects within 15 minutes, with metrics. Default true. */
     readonly replicationTimeControl?: boolean;
     readonly noncurrentVersionRetentionDays?: number;
+    /**
+     * S3 server access logging of every bucket and `-dr` twin into a log bucket of its own region
+     * (`<name>-access-logs`, `<name>-access-logs-dr`), kept `accessLogRetentionDays`. Default true.
+     */
+    readonly accessLogging?: boolean;
+    /** Days access logs are kept. Default 90. */
+    readonly accessLogRetentionDays?: number;
     readonly protect?: boolean;
     readonly tags?: Record<string, string>;
 }
@@ -26,6 +36,11 @@ export interface ReplicatedBucketsArgs {
 export interface BucketPair {
     readonly primary: SecureBucket;
     readonly standby?: SecureBucket;
+}
+
+/** Where one bucket's server access logs go: `<log bucket>/<bucket's logical name>/`. */
+export function accessLogPrefix(bucketName: string): string {
+    return `${bucketName}/`;
 }
 
 /** Problems with bucket args, one string each. */
@@ -37,17 +52,24 @@ export function validateReplicatedBucketsArgs(args: ReplicatedBucketsArgs): stri
     if (args.replica && args.replica.region === args.region) {
         problems.push("replica.region: same-region copies do not survive a region loss");
     }
+    const days = args.accessLogRetentionDays;
+    if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= 3650)) {
+        problems.push(`accessLogRetentionDays: ${days} is not a whole number of days in 1-3650`);
+    }
     return problems;
 }
 
 /**
  * Secure buckets in one region, each optionally replicated to a `-dr` twin in another region
  * through one role that may read exactly these sources and write exactly these destinations.
- * Delete markers are not replicated: the standby keeps objects deleted at the primary.
+ * Delete markers are not replicated: the standby keeps objects deleted at the primary. Every
+ * bucket's server access logs go to a log bucket in its own region.
  */
 export class ReplicatedBuckets extends pulumi.ComponentResource {
     readonly buckets: Record<string, BucketPair>;
     readonly replicationRoleArn?: pulumi.Output<string>;
+    /** The log bucket of each region that has buckets, keyed by region. */
+    readonly accessLogBuckets: Record<string, AccessLogBucket>;
 
     constructor(name: string, args: ReplicatedBucketsArgs, opts?: pulumi.ComponentResourceOptions) {
         assertValidArgs("ReplicatedBuckets", name, validateReplicatedBucketsArgs(args));
@@ -129,6 +151,35 @@ export class ReplicatedBuckets extends pulumi.ComponentResource {
                 }, { parent: this, dependsOn: [pair.primary.versioning, pair.standby.versioning, rolePolicy] });
             }
             this.replicationRoleArn = role.arn;
+        }
+
+        this.accessLogBuckets = {};
+        if ((args.accessLogging ?? true) && args.names.length > 0) {
+            const logged: { logicalName: string; bucket: SecureBucket; logName: string }[] = Object.entries(this.buckets).flatMap(([bucketName, pair]) => [
+                { logicalName: bucketName, bucket: pair.primary, logName: `${name}-access-logs` },
+                ...(pair.standby ? [{ logicalName: `${bucketName}-dr`, bucket: pair.standby, logName: `${name}-access-logs-dr` }] : []),
+            ]);
+            for (const logName of [...new Set(logged.map(entry => entry.logName))]) {
+                const sources = logged.filter(entry => entry.logName === logName);
+                const logBucket = new AccessLogBucket(logName, {
+                    region: sources[0].bucket.region,
+                    accountId: args.accountId,
+                    sourceBucketArns: sources.map(entry => entry.bucket.arn),
+                    retentionDays: args.accessLogRetentionDays,
+                    protect: args.protect,
+                    tags: args.tags,
+                }, { parent: this });
+                this.accessLogBuckets[logBucket.region] = logBucket;
+                for (const entry of sources) {
+                    new aws.s3.BucketLogging(`${entry.logicalName}-access-logging`, {
+                        region: logBucket.region,
+                        bucket: entry.bucket.bucketName,
+                        targetBucket: logBucket.bucketName,
+                        targetPrefix: accessLogPrefix(entry.logicalName),
+                        targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
+                    }, { parent: this, dependsOn: [logBucket.deliveryPolicy] });
+                }
+            }
         }
         this.registerOutputs({ replicationRoleArn: this.replicationRoleArn });
     }

@@ -1,3 +1,4 @@
+import { eksSupportStatus } from "../../config/eksVersions";
 import { DeclaredResource } from "../runOffline";
 import { monthly, priceOf, PriceSource } from "./prices";
 
@@ -56,6 +57,9 @@ const FREE_TYPES = new Set([
     "azure-native:storage:StorageAccountStaticWebsite", "azure-native:authorization:RoleAssignment",
     "azure-native:keyvault:Secret", "azure-native:dbformysql:Configuration", "azure-native:dbformysql:Database",
     "azure-native:privatedns:VirtualNetworkLink",
+    "aws:lb/targetGroup:TargetGroup", "aws:lb/listener:Listener", "aws:lb/listenerRule:ListenerRule",
+    "aws:acm/certificate:Certificate", "aws:acm/certificateValidation:CertificateValidation",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
 ]);
 
 /** Resource types billed only by use; the reason says by what. */
@@ -66,6 +70,7 @@ const USAGE_BASED: Readonly<Record<string, string>> = {
     "aws:s3/bucketObjectv2:BucketObjectv2": "per GB stored",
     "aws:ecr/repository:Repository": "per GB of images stored and replicated",
     "aws:sns/topic:Topic": "per notification",
+    "aws:lb/loadBalancer:LoadBalancer": "per hour plus load balancer capacity units (LCU); not in the price table",
     "aws:ec2/vpcEndpoint:VpcEndpoint": "gateway endpoints are free; interface endpoints are priced per zone",
     "azure-native:storage:StorageAccount": "per GB stored by tier, operations, and egress",
     "azure-native:storage:Blob": "per GB stored",
@@ -73,8 +78,11 @@ const USAGE_BASED: Readonly<Record<string, string>> = {
     "azure-native:privatedns:PrivateZone": "per zone and per million queries",
 };
 
-/** Prices every custom resource in `resources` it can, and lists the rest. */
-export function estimateCost(resources: DeclaredResource[]): CostEstimate {
+/**
+ * Prices every custom resource in `resources` it can, and lists the rest. `now` decides whether
+ * a cluster's Kubernetes version is still in EKS standard support or billed extended support.
+ */
+export function estimateCost(resources: DeclaredResource[], now: Date = new Date()): CostEstimate {
     const items: CostItem[] = [];
     const unpriced: UnpricedResource[] = [];
     let freeCount = 0;
@@ -82,7 +90,7 @@ export function estimateCost(resources: DeclaredResource[]): CostEstimate {
         if (!resource.custom || resource.type.startsWith("pulumi:")) {
             continue;
         }
-        const lines = priceLines(resource);
+        const lines = priceLines(resource, now);
         const region = regionOf(resource);
         if (lines.length > 0) {
             for (const line of lines) {
@@ -120,11 +128,12 @@ interface PriceLine {
     readonly excludes?: string;
 }
 
-function priceLines(r: DeclaredResource): PriceLine[] {
+function priceLines(r: DeclaredResource, now: Date): PriceLine[] {
     const i = r.inputs;
     switch (r.type) {
         case "aws:eks/cluster:Cluster":
-            return [{ key: "eks-cluster", quantity: 1 }];
+            // Past standard support a cluster is billed extended support, whatever its upgrade policy says.
+            return [{ key: typeof i.version === "string" && eksSupportStatus(i.version, now) !== "standard" ? "eks-cluster-extended" : "eks-cluster", quantity: 1 }];
         case "aws:eks/nodeGroup:NodeGroup":
             return [{ key: `ec2:${i.instanceTypes?.[0]}`, quantity: i.scalingConfig?.desiredSize ?? 0, excludes: "EBS volumes" }];
         case "aws:ec2/instance:Instance":

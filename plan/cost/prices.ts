@@ -32,6 +32,8 @@ const LIST = (url: string): PriceSource => ({ url, asOf: "2026-11", basis: "list
  */
 export const PRICES: Readonly<Record<string, readonly Price[]>> = {
     "eks-cluster": [{ usd: 0.10, unit: "hour", region: "*", source: BRIEF("https://aws.amazon.com/eks/pricing/") }],
+    /** A cluster whose Kubernetes version is past EKS standard support (config/eksVersions.ts). */
+    "eks-cluster-extended": [{ usd: 0.60, unit: "hour", region: "*", source: LIST("https://aws.amazon.com/eks/pricing/") }],
     "ec2:t3.large": [
         { usd: 0.104, unit: "hour", region: "ap-northeast-2", source: LIST(AWS_EC2) },
         { usd: 0.1088, unit: "hour", region: "ap-northeast-1", source: LIST(AWS_EC2) },

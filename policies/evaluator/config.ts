@@ -1,6 +1,6 @@
 import { EnforcementLevel, Policies } from "@pulumi/policy";
 import { isPlainObject, unsupportedKeywords, validateAgainstSchema } from "./schema";
-import { editDistance } from "../../lib/editDistance";
+import { editDistance } from "../lib/editDistance";
 
 /** The four levels a policy can run at, as `--policy-pack-config` spells them. */
 export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];

@@ -37,6 +37,22 @@ export const T = {
     scaleSet: "azure-native:compute:VirtualMachineScaleSet",
     nsg: "azure-native:network:NetworkSecurityGroup",
     nsgRule: "azure-native:network:SecurityRule",
+    lambdaFunction: "aws:lambda/function:Function",
+    eksCluster: "aws:eks/cluster:Cluster",
+    loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
+    albLoadBalancer: "aws:alb/loadBalancer:LoadBalancer",
+    targetGroup: "aws:lb/targetGroup:TargetGroup",
+    albTargetGroup: "aws:alb/targetGroup:TargetGroup",
+    iamRole: "aws:iam/role:Role",
+    podDisruptionBudget: "kubernetes:policy/v1:PodDisruptionBudget",
+    pod: "kubernetes:core/v1:Pod",
+    replicationController: "kubernetes:core/v1:ReplicationController",
+    deployment: "kubernetes:apps/v1:Deployment",
+    statefulSet: "kubernetes:apps/v1:StatefulSet",
+    daemonSet: "kubernetes:apps/v1:DaemonSet",
+    replicaSet: "kubernetes:apps/v1:ReplicaSet",
+    job: "kubernetes:batch/v1:Job",
+    cronJob: "kubernetes:batch/v1:CronJob",
 } as const;
 
 /** aws:rds/instance:Instance and aws:rds/cluster:Cluster, as far as the pack reads them. */

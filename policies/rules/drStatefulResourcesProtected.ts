@@ -74,6 +74,7 @@ function checkRds(resource: PolicyResource, minDays: number, report: ReportViola
         skipFinalSnapshot: props.skipFinalSnapshot,
         finalSnapshotIdentifier: props.finalSnapshotIdentifier,
         retention: props.backupRetentionPeriod,
+        replicaOf: props.replicateSourceDb,
     }));
     if (read === UNKNOWN) {
         return;
@@ -81,7 +82,13 @@ function checkRds(resource: PolicyResource, minDays: number, report: ReportViola
     if (read.deletionProtection !== true) {
         report(`${label} does not set deletionProtection: true, so one mistaken delete destroys it`, resource.urn);
     }
-    if (read.skipFinalSnapshot === true) {
+    // RDS refuses a final snapshot when deleting a read replica (its source holds the data), so a
+    // replica must skip it; once promoted it is a source of its own and needs one.
+    if (read.replicaOf) {
+        if (read.skipFinalSnapshot !== true) {
+            report(`${label} is a read replica without skipFinalSnapshot: true; RDS refuses a final snapshot of a replica, so it could never be deleted`, resource.urn);
+        }
+    } else if (read.skipFinalSnapshot === true) {
         report(`${label} sets skipFinalSnapshot: true, so deleting it keeps no final snapshot`, resource.urn);
     } else if (!read.finalSnapshotIdentifier) {
         report(`${label} names no finalSnapshotIdentifier, so it cannot take a final snapshot when deleted`, resource.urn);

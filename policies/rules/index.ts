@@ -16,6 +16,7 @@ import { drFailoverRecordHasHealthCheck } from "./drFailoverRecordHasHealthCheck
 import { drHealthCheckAlarmed } from "./drHealthCheckAlarmed";
 import { drReplicationTimeBounded } from "./drReplicationTimeBounded";
 import { drStatefulResourcesProtected } from "./drStatefulResourcesProtected";
+import { deployabilityPolicies } from "./deployability";
 
 export {
     awsEc2Imdsv2,
@@ -36,8 +37,9 @@ export {
     drReplicationTimeBounded,
     drStatefulResourcesProtected,
 };
+export * from "./deployability";
 
-/** Every policy of the pack, in the order the pack reports them: DR first, then AWS, then Azure. */
+/** Every policy of the pack, in the order the pack reports them: DR first, then AWS, Azure, and the deployability group. */
 export const allPolicies: Policies = [
     drCidrNoOverlap,
     drFailoverRecordHasHealthCheck,
@@ -56,4 +58,5 @@ export const allPolicies: Policies = [
     azureStorageSecureTransport,
     azureMysqlSecure,
     azureVmSshKeyOnly,
+    ...deployabilityPolicies,
 ];

@@ -1,7 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
+import { WorkloadSiteName } from "../../lib/workloadSite";
 import { RunbookContext, RunbookRefusal } from "../context";
-import { showDryRun } from "../dryRun";
+import { printSteps, showDryRun } from "../dryRun";
+import { DR_PROJECTS } from "../projects";
+import { openCheckedWorkloads, upWorkloads } from "../workloadsStep";
 
 /** Traffic shares moved back to the primary, one confirmed step at a time. */
 export const TRAFFIC_STEPS = [10, 50, 100];
@@ -67,7 +70,25 @@ export const PILOT_LIGHT_FAILBACK: readonly FailbackStep[] = [
     },
 ];
 
-/** Failback from Tokyo: the program cannot demote a promoted database, so these steps are the operator's. */
+/**
+ * `pulumi up` of a site's workloads stack during failback, once the infrastructure is back to
+ * `failover=false` (so it exports Seoul as primary and Tokyo as standby); refuses before that.
+ */
+async function failbackWorkloads(ctx: RunbookContext, site: WorkloadSiteName): Promise<string> {
+    const infra = await ctx.openStack();
+    const config = await ctx.timeline.step("read stack config", () => infra.getConfig(), c => `failover ${c.failover ?? "false"}`);
+    if (config.failover === "true") {
+        throw new RunbookRefusal(`stack ${ctx.stack} still has failover=true, so its workloadSites still make Tokyo active; finish "restore-roles" (set failover false and pulumi up the infrastructure) first`);
+    }
+    const workloads = await openCheckedWorkloads(ctx, site);
+    return upWorkloads(ctx, workloads, site);
+}
+
+/**
+ * Failback from Tokyo. The program cannot demote a promoted database, so the database steps are
+ * the operator's; the workloads follow the infrastructure: Seoul's pods once Seoul's database is
+ * the primary again, Tokyo's back to standby only after traffic has left Tokyo.
+ */
 export const WARM_STANDBY_FAILBACK: readonly FailbackStep[] = [
     {
         id: "rebuild-primary",
@@ -77,15 +98,26 @@ export const WARM_STANDBY_FAILBACK: readonly FailbackStep[] = [
             "Wait until its replica lag is near zero.",
         ],
     },
-    SHIFT_TRAFFIC,
-    VERIFY,
     {
         id: "restore-roles",
         title: "promote Seoul, then make Tokyo the standby again",
-        instructions: () => [
-            "Freeze writes, promote the Seoul replica, point the Seoul workloads at it.",
-            "Import the new Seoul database into the stack (pulumi import) and recreate the Tokyo replica from it; then set failover false.",
+        instructions: stack => [
+            "Freeze writes, promote the Seoul replica.",
+            `Import the new Seoul database into the stack (pulumi import) and recreate the Tokyo replica from it; then pulumi config set failover false -s ${stack} and pulumi up -s ${stack}.`,
+            "The workloads stacks are not changed by this; the next steps bring them along.",
         ],
+    },
+    {
+        id: "primary-workloads",
+        title: `Seoul's workloads: pulumi up of the primary site's ${DR_PROJECTS.workloads.name} stack (pods primary, database writable)`,
+        run: ctx => failbackWorkloads(ctx, "primary"),
+    },
+    SHIFT_TRAFFIC,
+    VERIFY,
+    {
+        id: "standby-workloads",
+        title: `Tokyo's workloads back to standby: pulumi up of the standby site's ${DR_PROJECTS.workloads.name} stack (minimal pods, read-only)`,
+        run: ctx => failbackWorkloads(ctx, "standby"),
     },
 ];
 
@@ -125,7 +157,8 @@ export async function failback(ctx: RunbookContext, strategy: "pilot-light" | "w
         if (strategy === "pilot-light") {
             await showDryRun(ctx, { emergency: "false", serveApp: "false" }, steps.map(s => `${state.completed.includes(s.id) ? "[done] " : ""}${s.title}`));
         } else {
-            steps.forEach((s, i) => ctx.print(`  ${i + 1}. ${state.completed.includes(s.id) ? "[done] " : ""}${s.title}`));
+            ctx.print(`Workloads stacks: primary ${ctx.workloadsStacks.primary}, standby ${ctx.workloadsStacks.standby} (project ${DR_PROJECTS.workloads.name})`);
+            printSteps(ctx, steps.map(s => `${state.completed.includes(s.id) ? "[done] " : ""}${s.title}`));
         }
         return;
     }

@@ -1,15 +1,19 @@
-import { RunbookContext, RunbookRefusal } from "../context";
+import { DECLINED, DR_EXIT_OK, RunbookContext, RunbookRefusal } from "../context";
 import { showDryRun } from "../dryRun";
+import { applyAmiPin, PIN_AMI_STEP, planAmiPin } from "./backupAmi";
 import { failbackDone } from "./failback";
+import { useStsAwayFromPrimary } from "./stsRegion";
 
 const EMERGENCY_STEPS = [
     "confirm with the operator",
+    PIN_AMI_STEP,
     "pulumi config set emergency true (serveApp stays false: the gateway shows the maintenance page)",
+    "pulumi config set aws:stsRegion us-east-1 (the provider's credential check must not need Seoul)",
     "pulumi up: Azure MySQL, the app VM (restores the newest verified backup once), the web VM, the Application Gateway; Route 53's SECONDARY moves to the gateway",
     "print the gateway and how to read the restore report; next: `serve-app` once the data is verified",
 ];
 
-const SERVE_STEPS = ["confirm with the operator", "pulumi config set serveApp true", "pulumi up: the gateway routes to the application", "verify: emergencyServing is app"];
+const SERVE_STEPS = ["confirm with the operator", PIN_AMI_STEP, "pulumi config set serveApp true", "pulumi config set aws:stsRegion us-east-1", "pulumi up: the gateway routes to the application", "verify: emergencyServing is app"];
 
 async function openPilotLight(ctx: RunbookContext) {
     const stack = await ctx.openStack();
@@ -20,20 +24,25 @@ async function openPilotLight(ctx: RunbookContext) {
     return { stack, config };
 }
 
-/** Seed 001's T+30: build the emergency site. */
-export async function emergencyOn(ctx: RunbookContext): Promise<void> {
+/** Seed 001's T+30: build the emergency site. Returns {@link DECLINED} when the operator says no. */
+export async function emergencyOn(ctx: RunbookContext): Promise<number> {
     if (ctx.dryRun) {
-        return showDryRun(ctx, { emergency: "true" }, EMERGENCY_STEPS);
+        await showDryRun(ctx, { emergency: "true" }, EMERGENCY_STEPS);
+        return DR_EXIT_OK;
     }
-    const { stack } = await openPilotLight(ctx);
+    const { stack, config } = await openPilotLight(ctx);
+    const pin = await planAmiPin(ctx, stack, config);
     if (!(await ctx.confirm(`Build the Azure emergency site for ${ctx.stack} (MySQL, VMs, Application Gateway)?`))) {
         ctx.timeline.log("confirm", "skipped", "operator declined; nothing changed");
-        return;
+        return DECLINED;
     }
+    await applyAmiPin(ctx, stack, pin);
     await ctx.timeline.step("pulumi config set emergency true", () => stack.setConfig("emergency", "true"));
+    await useStsAwayFromPrimary(ctx, stack, config);
     await ctx.timeline.step("pulumi up", () => stack.up(ctx.print), r => r.summary);
     const outputs = await ctx.timeline.step("read outputs", () => stack.outputs(), o => `gateway ${o.emergencyGatewayHost}, serving ${o.emergencyServing}`);
     ctx.print(`Next: read the restore report on the app VM (az vm run-command invoke -g ${String(outputs.azureResourceGroup)} ... cat /var/lib/mysql-dr/restore-report.json), then run \`npm run dr -- serve-app --stack ${ctx.stack}\`.`);
+    return DR_EXIT_OK;
 }
 
 /**
@@ -53,23 +62,28 @@ export async function emergencyOff(ctx: RunbookContext): Promise<void> {
     await ctx.timeline.step("pulumi up", () => stack.up(ctx.print), r => r.summary);
 }
 
-/** Seed 001's T+120 (`enable_petclinic`): send users to the application. */
-export async function serveApp(ctx: RunbookContext): Promise<void> {
+/** Seed 001's T+120 (`enable_petclinic`): send users to the application. Returns {@link DECLINED} when the operator says no. */
+export async function serveApp(ctx: RunbookContext): Promise<number> {
     if (ctx.dryRun) {
-        return showDryRun(ctx, { emergency: "true", serveApp: "true" }, SERVE_STEPS);
+        await showDryRun(ctx, { emergency: "true", serveApp: "true" }, SERVE_STEPS);
+        return DR_EXIT_OK;
     }
     const { stack, config } = await openPilotLight(ctx);
     if (config.emergency !== "true") {
         throw new RunbookRefusal("emergency is off: there is no application in Azure to serve; run `emergency on` first");
     }
+    const pin = await planAmiPin(ctx, stack, config);
     if (!(await ctx.confirm("Has the restore report been checked, and should users now reach the application?"))) {
         ctx.timeline.log("confirm", "skipped", "operator declined; nothing changed");
-        return;
+        return DECLINED;
     }
+    await applyAmiPin(ctx, stack, pin);
     await ctx.timeline.step("pulumi config set serveApp true", () => stack.setConfig("serveApp", "true"));
+    await useStsAwayFromPrimary(ctx, stack, config);
     await ctx.timeline.step("pulumi up", () => stack.up(ctx.print), r => r.summary);
     const outputs = await ctx.timeline.step("verify", () => stack.outputs(), o => `emergencyServing ${o.emergencyServing}`);
     if (outputs.emergencyServing !== "app") {
         throw new RunbookRefusal(`the gateway reports ${String(outputs.emergencyServing)}, not app`);
     }
+    return DR_EXIT_OK;
 }

@@ -9,8 +9,10 @@ const base: FailoverDnsArgs = {
     domainName: "example.org",
     hostedZoneId: "ZEXISTING1",
     recordName: "app",
-    primaryTarget: "seoul.example.org",
-    secondaryTarget: "tokyo.example.org",
+    primaryTarget: { kind: "alias", dnsName: "seoul-alb-1.ap-northeast-2.elb.amazonaws.com", zoneId: "ZWC3LUN7UZMQK" },
+    primaryCheckedHost: "app-primary.example.org",
+    secondaryTarget: { kind: "alias", dnsName: "tokyo-alb-1.ap-northeast-1.elb.amazonaws.com", zoneId: "Z14GRHDCWA56QT" },
+    secondaryCheckedHost: "app-standby.example.org",
     healthCheck: { path: "/health", port: 443, protocol: "HTTPS", intervalSeconds: 30, failureThreshold: 3 },
     ttlSeconds: 60,
 };
@@ -34,19 +36,53 @@ describe("component: FailoverDns", () => {
         assert.strictEqual(ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm").length, 2);
         const primary = named(resources, "aws:route53/healthCheck:HealthCheck", "d-primary-health");
         assert.deepStrictEqual([primary.inputs.type, primary.inputs.port, primary.inputs.requestInterval, primary.inputs.enableSni], ["HTTPS", 443, 30, true]);
-        assert.strictEqual(named(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", "d-primary-down").inputs.treatMissingData, "breaching");
+        assert.strictEqual(named(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", "d-primary-down").inputs.treatMissingData, "notBreaching");
         assert.strictEqual(result.fqdn, "app.example.org");
         assert.strictEqual(result.detectionSeconds, 150);
     });
 
     it("skips the secondary check when asked and subscribes listeners", async () => {
         const { resources } = await declare(() => new FailoverDns("d", {
-            ...base, checkSecondary: false, alertSubscriptions: [{ protocol: "email", endpoint: "oncall@example.org" }],
+            ...base, secondaryCheckedHost: undefined, alertSubscriptions: [{ protocol: "email", endpoint: "oncall@example.org" }],
         }));
         assert.strictEqual(named(resources, "aws:route53/record:Record", "d-secondary").inputs.healthCheckId, undefined);
         assert.strictEqual(ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm").length, 1);
         const subscription = named(resources, "aws:sns/topicSubscription:TopicSubscription", "d-alert-0");
         assert.deepStrictEqual([subscription.inputs.protocol, subscription.inputs.endpoint, subscription.inputs.region], ["email", "oncall@example.org", "us-east-1"]);
+    });
+
+    it("probes each site on its checked host (so Host header and SNI name it) and aliases the records to the load balancers", async () => {
+        const { resources, result } = await declare(() => new FailoverDns("d", base));
+        const checks = Object.fromEntries(ofType(resources, "aws:route53/healthCheck:HealthCheck").map(c => [c.name, c.inputs]));
+        assert.deepStrictEqual([checks["d-primary-health"].fqdn, checks["d-primary-health"].enableSni], ["app-primary.example.org", true]);
+        assert.strictEqual(checks["d-secondary-health"].fqdn, "app-standby.example.org");
+        const primary = named(resources, "aws:route53/record:Record", "d-primary");
+        assert.strictEqual(primary.inputs.type, "A");
+        assert.deepStrictEqual(primary.inputs.aliases, [{ name: "seoul-alb-1.ap-northeast-2.elb.amazonaws.com", zoneId: "ZWC3LUN7UZMQK", evaluateTargetHealth: false }]);
+        assert.strictEqual(primary.inputs.ttl, undefined, "alias records take the load balancer's TTL");
+        assert.strictEqual(primary.inputs.records, undefined);
+        assert.deepStrictEqual(named(resources, "aws:route53/record:Record", "d-secondary").inputs.aliases[0].name, "tokyo-alb-1.ap-northeast-1.elb.amazonaws.com");
+        assert.strictEqual(result.detectionSeconds, 30 * 3 + 60);
+    });
+
+    it("makes a CNAME pair when the secondary is a host outside AWS", async () => {
+        const { resources } = await declare(() => new FailoverDns("d", {
+            ...base,
+            primaryTarget: { kind: "cname", host: "seoul-alb-1.ap-northeast-2.elb.amazonaws.com" },
+            secondaryTarget: { kind: "cname", host: "maintenance.z12.web.core.windows.net" },
+            secondaryCheckedHost: undefined,
+            ttlSeconds: 30,
+        }));
+        const records = Object.fromEntries(ofType(resources, "aws:route53/record:Record").map(r => [r.name, r.inputs]));
+        assert.deepStrictEqual([records["d-primary"].type, records["d-primary"].records, records["d-primary"].ttl], ["CNAME", ["seoul-alb-1.ap-northeast-2.elb.amazonaws.com"], 30]);
+        assert.deepStrictEqual([records["d-secondary"].type, records["d-secondary"].records], ["CNAME", ["maintenance.z12.web.core.windows.net"]]);
+        assert.strictEqual(named(resources, "aws:route53/healthCheck:HealthCheck", "d-primary-health").inputs.fqdn, "app-primary.example.org");
+    });
+
+    it("refuses a failover pair of two record types", () => {
+        assert.deepStrictEqual(validateFailoverDnsArgs({ ...base, secondaryTarget: { kind: "cname", host: "maintenance.example.net" } }), [
+            "primaryTarget is alias but secondaryTarget is cname: Route 53 pairs failover records of one name and type, and a CNAME cannot share its name with an A record",
+        ]);
     });
 
     it("computes worst-case detection as interval x threshold + TTL", () => {

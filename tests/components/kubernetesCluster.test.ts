@@ -8,7 +8,7 @@ import { named, ofType, statementsOf } from "../support/query";
 const base: KubernetesClusterArgs = {
     region: "ap-northeast-1",
     accountId: "123456789012",
-    version: "1.33",
+    version: "1.35",
     subnetIds: ["subnet-a", "subnet-b"],
     instanceType: "t3.large",
     desiredNodes: 2,
@@ -27,6 +27,28 @@ describe("component: KubernetesCluster", () => {
         assert.match(cluster.inputs.encryptionConfig.provider.keyArn, /^arn:aws:kms:ap-northeast-1:/);
         const kmsUse = named(resources, "aws:iam/rolePolicy:RolePolicy", "k-cluster-kms");
         assert.deepStrictEqual(statementsOf(kmsUse.inputs.policy)[0].Resource, cluster.inputs.encryptionConfig.provider.keyArn);
+    });
+
+    it("grants nobody implicit admin, keeps existing clusters' bootstrap flag (it forces replacement), and picks the upgrade policy", async () => {
+        let ignored: string[] | undefined;
+        const { resources } = await declare(() => {
+            pulumi.runtime.registerStackTransformation(args => {
+                if (args.type === "aws:eks/cluster:Cluster") {
+                    ignored = args.opts.ignoreChanges;
+                }
+                return undefined;
+            });
+            return new KubernetesCluster("k", base);
+        });
+        const cluster = named(resources, "aws:eks/cluster:Cluster", "k-eks");
+        assert.strictEqual(cluster.inputs.accessConfig.bootstrapClusterCreatorAdminPermissions, false);
+        assert.deepStrictEqual(ignored, ["accessConfig.bootstrapClusterCreatorAdminPermissions"]);
+        assert.deepStrictEqual(cluster.inputs.upgradePolicy, { supportType: "STANDARD" });
+        assert.strictEqual(named(resources, "aws:eks/nodeGroup:NodeGroup", "k-nodes").inputs.version, cluster.inputs.version,
+            "the node group follows the control plane's version, so an upgrade rolls the nodes too");
+        assert.deepStrictEqual(ofType(resources, "aws:eks/accessEntry:AccessEntry"), [], "no access entry unless listed");
+        const extended = await declare(() => new KubernetesCluster("k", { ...base, version: "1.33", extendedSupport: true }));
+        assert.deepStrictEqual(named(extended.resources, "aws:eks/cluster:Cluster", "k-eks").inputs.upgradePolicy, { supportType: "EXTENDED" });
     });
 
     it("sizes the node group from its args with a floor of 1 and IMDSv2 nodes", async () => {
@@ -65,11 +87,15 @@ describe("component: KubernetesCluster", () => {
         assert.deepStrictEqual(config.users[0].user.exec.args.slice(-4), ["--region", "ap-northeast-1", "--output", "json"]);
     });
 
-    it("refuses sizes out of order, a world-open endpoint and a single subnet", () => {
-        assert.deepStrictEqual(validateKubernetesClusterArgs({ ...base, desiredNodes: 8, publicAccessCidrs: ["0.0.0.0/0"], subnetIds: ["s"] }), [
+    it("refuses sizes out of order, a world-open endpoint, a single subnet and an admin listed twice", () => {
+        assert.deepStrictEqual(validateKubernetesClusterArgs({
+            ...base, desiredNodes: 8, publicAccessCidrs: ["0.0.0.0/0"], subnetIds: ["s"],
+            adminPrincipalArns: ["arn:aws:iam::123456789012:role/Ops", "arn:aws:iam::123456789012:role/ops"],
+        }), [
             "desiredNodes 8 must lie between minNodes 1 and maxNodes 6",
             "publicAccessCidrs must not open the API endpoint to the whole internet",
             "subnetIds: EKS needs subnets in at least two zones",
+            "adminPrincipalArns: arn:aws:iam::123456789012:role/ops listed twice; EKS allows one access entry per principal",
         ]);
         assert.throws(() => new KubernetesCluster("bad", { ...base, minNodes: 3, desiredNodes: 2 }), /KubernetesCluster bad: desiredNodes 2 must lie between minNodes 3/);
     });

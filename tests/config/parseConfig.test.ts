@@ -1,13 +1,17 @@
 import * as assert from "assert";
 import { ConfigError, KNOWN_KEYS, parseConfig } from "../../config";
+import { DEFAULT_KUBERNETES_VERSION } from "../../config/defaults";
+import { eksSupportStatus } from "../../config/eksVersions";
 import { projectValues, stackFileConfig } from "../../plan/stackFiles";
 
 const warmStandby = stackFileConfig("warm-standby");
+/** The day these tests pin for Kubernetes version support (config/eksVersions.ts was read then). */
+const DECEMBER_2_2026 = new Date("2026-12-02T12:00:00Z");
 
 /** Parses the warm-standby stack file with overrides; returns the error it throws. */
 function problemsWith(overrides: Record<string, unknown>, base = warmStandby): ConfigError {
     try {
-        parseConfig(projectValues(base, overrides));
+        parseConfig(projectValues(base, overrides), DECEMBER_2_2026);
     } catch (error) {
         assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
         return error;
@@ -50,9 +54,8 @@ describe("config: parseConfig", () => {
         const config = parseConfig({
             strategy: "warm-standby",
             domainName: "example.org",
-            primaryOrigin: "a.example.org",
-            standbyOrigin: "b.example.org",
-        });
+            hostedZoneId: "Z0123456789ABC",
+        }, DECEMBER_2_2026);
         assert.strictEqual(config.primary.region, "ap-northeast-2");
         assert.strictEqual(config.standby?.cidr, "10.20.0.0/16");
         assert.strictEqual(config.protectData, true);
@@ -63,6 +66,40 @@ describe("config: parseConfig", () => {
         assert.strictEqual(config.dns?.healthCheckIntervalSeconds, 30);
         assert.strictEqual(config.dns?.healthCheckProtocol, "HTTPS");
         assert.deepStrictEqual(config.kubernetes.publicAccessCidrs, []);
+        assert.deepStrictEqual(config.kubernetes.adminPrincipalArns, []);
+        assert.strictEqual(config.kubernetes.version, DEFAULT_KUBERNETES_VERSION);
+        assert.strictEqual(config.kubernetes.extendedSupport, false);
+        assert.strictEqual(config.entryService, "ai", "the first service answers every unclaimed path");
+        assert.deepStrictEqual(config.workloads, { namespace: "portforge", serviceAccountName: "portforge-app" });
+        assert.strictEqual(config.dns?.hostedZoneId, "Z0123456789ABC");
+    });
+
+    it("defaults to a Kubernetes version in EKS standard support (1.33 left it on 2026-07-29, 1.34 on 2026-12-02)", () => {
+        assert.strictEqual(eksSupportStatus(DEFAULT_KUBERNETES_VERSION, DECEMBER_2_2026), "standard");
+        assert.strictEqual(eksSupportStatus("1.34", DECEMBER_2_2026), "extended");
+        assert.strictEqual(eksSupportStatus("1.33", DECEMBER_2_2026), "extended");
+        assert.strictEqual(eksSupportStatus("1.33", new Date("2026-07-28T23:00:00Z")), "standard");
+        assert.strictEqual(eksSupportStatus("1.29", DECEMBER_2_2026), "ended");
+        assert.strictEqual(eksSupportStatus("1.37", DECEMBER_2_2026), "standard", "a release newer than the table");
+    });
+
+    it("accepts a version past standard support only with kubernetesExtendedSupport", () => {
+        const config = parseConfig(projectValues(warmStandby, { kubernetesVersion: "1.33", kubernetesExtendedSupport: true }), DECEMBER_2_2026);
+        assert.deepStrictEqual([config.kubernetes.version, config.kubernetes.extendedSupport], ["1.33", true]);
+        const error = problemsWith({ kubernetesVersion: "1.33" });
+        assert.deepStrictEqual(error.problems.map(p => p.key), ["kubernetesVersion"]);
+        assert.match(error.problems[0].message, /^1\.33 left EKS standard support on 2026-07-29: its clusters are billed extended support \(\$0\.60 instead of \$0\.10 per cluster-hour\).*kubernetesExtendedSupport: true/);
+    });
+
+    it("says where each workload key went, and that the origins are the program's own load balancers now", () => {
+        const error = problemsWith({ imageTag: "v1", deployWorkloads: false, serviceReplicas: 3, standbyServiceReplicas: 1, primaryOrigin: "a.example.org", standbyOrigin: "b.example.org" });
+        const byKey = Object.fromEntries(error.problems.map(p => [p.key, p.message]));
+        assert.deepStrictEqual(Object.keys(byKey).sort(), ["deployWorkloads", "imageTag", "primaryOrigin", "serviceReplicas", "standbyOrigin", "standbyServiceReplicas"]);
+        assert.match(byKey.imageTag, /^moved to the workloads project: `pulumi -C workloads config set imageTag <tag>` on each workloads stack/);
+        assert.match(byKey.serviceReplicas, /`pulumi -C workloads config set serviceReplicas <n>`/);
+        assert.match(byKey.deployWorkloads, /never deploys workloads/);
+        assert.match(byKey.primaryOrigin, /each AWS site now gets an ALB/);
+        assert.ok(error.message.includes("multicloud-dr:imageTag moved to the workloads project"), error.message);
     });
 
     it("reads the pilot-light stack file: no AWS standby, Azure in Korea Central, backups kept write-once", () => {
@@ -70,8 +107,8 @@ describe("config: parseConfig", () => {
         assert.strictEqual(config.strategy, "pilot-light");
         assert.strictEqual(config.standby, undefined);
         assert.strictEqual(config.emergency, false);
-        assert.strictEqual(config.dns?.standbyOrigin, undefined);
-        assert.strictEqual(config.dns?.primaryOrigin, "seoul-lb.petclinic.example.com");
+        assert.strictEqual(config.dns?.hostedZoneId, "Z0123456789ABCDEFGHIJ");
+        assert.strictEqual(config.entryService, "web");
         assert.deepStrictEqual(
             { location: config.azure?.location, cidr: config.azure?.cidr, serveApp: config.azure?.serveApp, vmSize: config.azure?.vmSize },
             { location: "koreacentral", cidr: "10.30.0.0/16", serveApp: false, vmSize: "Standard_B1s" });
@@ -115,7 +152,14 @@ describe("config: parseConfig", () => {
         { name: "a region without known zones", overrides: { standbyRegion: "eu-central-1" }, key: "standbyAvailabilityZones", pattern: /no default zones are known for eu-central-1/ },
         { name: "duplicate buckets", overrides: { buckets: ["a-logs", "a-logs"] }, key: "buckets", pattern: /lists a-logs more than once/ },
         { name: "a table without a hash key", overrides: { tables: [{ name: "orders" }] }, key: "tables", pattern: /item 0\.hashKey is required/ },
-        { name: "a missing standby origin", overrides: { standbyOrigin: undefined }, key: "standbyOrigin", pattern: /is required for warm-standby/ },
+        { name: "a missing hosted zone", overrides: { hostedZoneId: undefined }, key: "hostedZoneId", pattern: /^is required: the public hosted zone portforge\.example\.com is delegated to\. ACM validates/ },
+        { name: "an assumed-role session as cluster admin", overrides: { clusterAdminArns: ["arn:aws:sts::123456789012:assumed-role/dr-operator/alice"] }, key: "clusterAdminArns", pattern: /is an assumed-role session.*list the role itself: arn:aws:iam::123456789012:role\/dr-operator/ },
+        { name: "an account root as cluster admin", overrides: { clusterAdminArns: ["arn:aws:iam::123456789012:root"] }, key: "clusterAdminArns", pattern: /is not an IAM role or user ARN/ },
+        { name: "the same admin twice in different case", overrides: { clusterAdminArns: ["arn:aws:iam::123456789012:role/Ops", "arn:aws:iam::123456789012:role/ops"] }, key: "clusterAdminArns", pattern: /twice \(IAM names ignore case\)/ },
+        { name: "a Kubernetes version EKS no longer runs", overrides: { kubernetesVersion: "1.29", kubernetesExtendedSupport: true }, key: "kubernetesVersion", pattern: /1\.29 is not offered by EKS/ },
+        { name: "an entry service that is not a service", overrides: { entryService: "billing" }, key: "entryService", pattern: /"billing" is not one of services/ },
+        { name: "a service name too long for a target group", overrides: { services: ["notifications-gateway"] }, key: "services", pattern: /longer than 13 characters/ },
+        { name: "a health-check port the entry point does not listen on", overrides: { healthCheckPort: 8443 }, key: "healthCheckPort", pattern: /8443 is not where the entry point answers HTTPS.*use 443/ },
         { name: "a missing domain on warm standby", overrides: { domainName: undefined }, key: "domainName", pattern: /is required for warm-standby/ },
         { name: "a mistyped key", overrides: { failvoer: "true" }, key: "failvoer", pattern: /is not a setting of this program; did you mean failover\?/ },
         { name: "an alert subscription with a bad protocol", overrides: { alertSubscriptions: [{ protocol: "slack", endpoint: "x" }] }, key: "alertSubscriptions", pattern: /"slack" is not one of email, https, sms/ },

@@ -54,6 +54,21 @@ describe("plan: cost estimate", () => {
         assert.strictEqual(estimate.monthlyUsd, 0);
     });
 
+    it("prices a cluster past EKS standard support at the extended rate, one in standard support at the standard rate", () => {
+        const clusters = [
+            resource("aws:eks/cluster:Cluster", "old", { region: "ap-northeast-2", version: "1.33" }),
+            resource("aws:eks/cluster:Cluster", "current", { region: "ap-northeast-2", version: "1.35" }),
+        ];
+        const onDecember2 = estimateCost(clusters, new Date("2026-12-02T00:00:00Z"));
+        assert.deepStrictEqual(onDecember2.items.map(i => [i.resource.name, i.priceKey, i.monthlyUsd]), [
+            ["old", "eks-cluster-extended", Math.round(0.60 * HOURS_PER_MONTH * 100) / 100],
+            ["current", "eks-cluster", Math.round(0.10 * HOURS_PER_MONTH * 100) / 100],
+        ]);
+        // 1.33 was still in standard support before 2026-07-29.
+        const inJune = estimateCost(clusters, new Date("2026-06-01T00:00:00Z"));
+        assert.deepStrictEqual(inJune.items.map(i => i.priceKey), ["eks-cluster", "eks-cluster"]);
+    });
+
     it("ignores components and prices a gateway endpoint as free, an interface endpoint per zone", () => {
         const estimate = estimateCost([
             { ...resource("dr:aws:Network", "net", {}), custom: false },

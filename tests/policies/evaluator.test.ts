@@ -9,6 +9,8 @@ const PACK_POLICIES = [
     "dr-stateful-resources-protected", "dr-backup-shipping-meets-rpo", "dr-backups-immutable", "dr-replication-time-bounded",
     "aws-rds-encrypted", "aws-s3-public-access-blocked", "aws-ec2-imdsv2", "aws-sg-no-world-admin-ports", "aws-iam-no-wildcard-actions",
     "azure-storage-secure-transport", "azure-mysql-secure", "azure-vm-ssh-key-only",
+    "aws-lambda-no-reserved-concurrency", "aws-ec2-ami-pinned", "aws-eks-version-supported", "aws-rds-final-snapshot-unique",
+    "aws-resource-name-limits", "kubernetes-pdb-unhealthy-eviction", "kubernetes-nonroot-numeric-user",
 ];
 const unencrypted = resource("aws:rds/instance:Instance", "db", { storageEncrypted: false }, { protect: true, parentUrn: "urn:parent" });
 
@@ -42,7 +44,7 @@ describe("policy evaluator", () => {
 
     it("describes every policy: kebab-case name, description, level, severity and remediation steps", () => {
         for (const policy of allPolicies) {
-            assert.match(policy.name, /^(dr|aws|azure)-[a-z0-9]+(-[a-z0-9]+)+$/, policy.name);
+            assert.match(policy.name, /^(dr|aws|azure|kubernetes)-[a-z0-9]+(-[a-z0-9]+)+$/, policy.name);
             assert.ok(policy.description.length > 20 && policy.remediationSteps && policy.remediationSteps.length > 20, policy.name);
             assert.ok(policy.enforcementLevel && policy.severity, policy.name);
         }

@@ -56,6 +56,21 @@ describe("policy pack on the whole program (mock runtime)", () => {
         assert.deepStrictEqual(stackLevel("pilot-light normal times"), []);
     });
 
+    it("runs the AWS deployability policies on the resources they are about, in some stack", () => {
+        const appliedTo = (policy: string) => [...new Set([...runs.values()].flatMap(({ resources, evaluation }) => {
+            const skipped = new Set(evaluation.notApplicable.filter(n => n.policy === policy).map(n => n.resource?.urn));
+            return resources.filter(r => !skipped.has(r.urn)).map(r => r.type);
+        }))].sort();
+        assert.deepStrictEqual(appliedTo("aws-lambda-no-reserved-concurrency"), ["aws:lambda/function:Function"]);
+        assert.deepStrictEqual(appliedTo("aws-ec2-ami-pinned"), ["aws:ec2/instance:Instance"]);
+        assert.deepStrictEqual(appliedTo("aws-eks-version-supported"), ["aws:eks/cluster:Cluster"]);
+        assert.deepStrictEqual(appliedTo("aws-rds-final-snapshot-unique"), ["aws:rds/instance:Instance"]);
+        const named = appliedTo("aws-resource-name-limits");
+        for (const type of ["aws:iam/role:Role", "aws:lambda/function:Function", "aws:lb/loadBalancer:LoadBalancer", "aws:rds/instance:Instance", "aws:s3/bucket:Bucket"]) {
+            assert.ok(named.includes(type), `aws-resource-name-limits runs on ${type}`);
+        }
+    });
+
     it("reports Tokyo's data as a mandatory dr-data-residency violation when only Seoul is allowed", async () => {
         const { resources } = runs.get("warm-standby normal times")!;
         const evaluation = await evaluatePolicies(resources, { policyConfig: { "dr-data-residency": { allowedRegions: ["ap-northeast-2"] } } });

@@ -155,6 +155,32 @@ describe("program: pilot-light stack, normal mode", () => {
         assert.ok(records.some(r => r.inputs.name === "asverify.app.petclinic.example.com"));
     });
 
+    it("gives Seoul a load balancer: PRIMARY is a CNAME to it (the Azure SECONDARY cannot be an alias), probed on its checked host", async () => {
+        const records = ofType(resources, "aws:route53/record:Record").filter(r => r.inputs.failoverRoutingPolicies !== undefined);
+        const primary = records.find(r => r.inputs.failoverRoutingPolicies[0].type === "PRIMARY")!;
+        const secondary = records.find(r => r.inputs.failoverRoutingPolicies[0].type === "SECONDARY")!;
+        const alb = named(resources, "aws:lb/loadBalancer:LoadBalancer", "primary-alb");
+        assert.deepStrictEqual([primary.inputs.type, primary.inputs.records, primary.inputs.ttl], ["CNAME", [alb.outputs!.dnsName], 60]);
+        assert.strictEqual(secondary.inputs.type, "CNAME", "a failover pair shares one type");
+        const check = named(resources, "aws:route53/healthCheck:HealthCheck", "failover-primary-health");
+        assert.deepStrictEqual([check.inputs.fqdn, check.inputs.enableSni, check.inputs.resourcePath], ["app-primary.petclinic.example.com", true, "/health"]);
+        const certificate = named(resources, "aws:acm/certificate:Certificate", "primary-cert");
+        assert.deepStrictEqual([certificate.inputs.domainName, certificate.inputs.subjectAlternativeNames, regionOf(certificate)],
+            ["app.petclinic.example.com", ["app-primary.petclinic.example.com"], SEOUL]);
+        assert.strictEqual(named(resources, "aws:lb/listener:Listener", "primary-https").inputs.certificateArn, certificate.outputs!.arn);
+        assert.deepStrictEqual(ofType(resources, "aws:lb/targetGroup:TargetGroup").map(g => g.name).sort(), ["primary-tg-app", "primary-tg-web"]);
+        assert.strictEqual(run.outputs.primaryEntryPoint.checkedHost, "app-primary.petclinic.example.com");
+        assert.strictEqual(await valueOf(run.outputs.primaryEntryPoint.dnsName), alb.outputs!.dnsName);
+    });
+
+    it("exports only the Seoul site to the workloads project, reading Seoul's secret", async () => {
+        assert.deepStrictEqual(Object.keys(run.outputs.workloadSites), ["primary"]);
+        const site = await valueOf(run.outputs.workloadSites.primary!) as any;
+        assert.deepStrictEqual([site.role, site.region, site.settings.AWS_REGION, site.settings.DB_READ_ONLY], ["primary", SEOUL, SEOUL, "false"]);
+        assert.strictEqual(site.settings.DB_SECRET_ARN, named(resources, "aws:secretsmanager/secret:Secret", "database-secret").outputs!.arn);
+        assert.deepStrictEqual(Object.keys(site.repositories), ["web", "app"]);
+    });
+
     it("declares no MySQL server, VM or Application Gateway", () => {
         for (const type of [A.mysql, A.vm, A.gateway]) {
             assert.strictEqual(ofType(resources, type).length, 0, type);

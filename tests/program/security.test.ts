@@ -57,11 +57,18 @@ for (const scenario of SCENARIOS) {
             assert.deepStrictEqual(wildcards, []);
         });
 
-        it("opens no port to the internet", () => {
-            const open = ofType(resources, "aws:ec2/securityGroup:SecurityGroup").flatMap(sg => (sg.inputs.ingress ?? [])
+        it("opens only the load balancers' HTTPS and HTTP to the internet, and they reach nothing but pods", () => {
+            const groups = ofType(resources, "aws:ec2/securityGroup:SecurityGroup");
+            const open = groups.flatMap(sg => (sg.inputs.ingress ?? [])
                 .filter((rule: any) => (rule.cidrBlocks ?? []).includes("0.0.0.0/0") || (rule.ipv6CidrBlocks ?? []).includes("::/0"))
                 .map((rule: any) => `${sg.name}:${rule.fromPort}-${rule.toPort}`));
-            assert.deepStrictEqual(open, []);
+            const sites = scenario.stack === "warm-standby" ? ["primary", "standby"] : ["primary"];
+            assert.deepStrictEqual(open.sort(), sites.flatMap(site => [`${site}-alb-sg:443-443`, `${site}-alb-sg:80-80`]).sort());
+            for (const site of sites) {
+                const alb = groups.find(sg => sg.name === `${site}-alb-sg`)!;
+                assert.deepStrictEqual(alb.inputs.egress.map((rule: any) => [rule.fromPort, rule.toPort, rule.cidrBlocks.every((c: string) => c.startsWith("10."))]), [[8080, 8080, true]]);
+            }
+            assert.ok(ofType(resources, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").every(rule => rule.inputs.cidrIpv4 === undefined && rule.inputs.referencedSecurityGroupId));
             const database = ofType(resources, "aws:ec2/securityGroup:SecurityGroup").filter(sg => sg.name.endsWith("-sg") && sg.inputs.description.startsWith("MySQL"));
             assert.ok(database.length >= 1);
             for (const sg of database) {
@@ -104,10 +111,11 @@ for (const scenario of SCENARIOS) {
                     [block.inputs.blockPublicAcls, block.inputs.blockPublicPolicy, block.inputs.ignorePublicAcls, block.inputs.restrictPublicBuckets],
                     [true, true, true, true]);
                 const sse = ofType(resources, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").find(e => e.name === `${name}-encryption`);
-                assert.strictEqual(sse?.inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
-                const policy = ofType(resources, "aws:s3/bucketPolicy:BucketPolicy").find(p => p.name === `${name}-tls-only`);
-                const [deny] = statementsOf(policy?.inputs.policy);
-                assert.deepStrictEqual(deny.Condition, { Bool: { "aws:SecureTransport": "false" } });
+                // S3 writes server access logs only into SSE-S3 buckets; every other bucket uses the site's KMS key.
+                assert.strictEqual(sse?.inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, name.includes("access-logs") ? "AES256" : "aws:kms", name);
+                const policy = ofType(resources, "aws:s3/bucketPolicy:BucketPolicy").find(p => p.name === `${name}-tls-only` || p.name === `${name}-policy`);
+                const deny = statementsOf(policy?.inputs.policy).find(statement => statement.Effect === "Deny");
+                assert.deepStrictEqual(deny?.Condition, { Bool: { "aws:SecureTransport": "false" } }, name);
             }
         });
 

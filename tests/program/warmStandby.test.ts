@@ -3,7 +3,8 @@ import { runStack } from "../support/stacks";
 import * as pulumi from "@pulumi/pulumi";
 import { WarmStandbyOutputs } from "../../strategies";
 import { valueOf } from "../../plan/mockCloud";
-import { cloudResources, named, ofType, regionOf } from "../support/query";
+import { WorkloadSite } from "../../lib/workloadSite";
+import { cloudResources, named, ofType, regionOf, statementsOf } from "../support/query";
 import { DeclaredResource, ProgramFailure, ProgramRun } from "../../plan/runOffline";
 
 const SEOUL = "ap-northeast-2";
@@ -91,7 +92,8 @@ describe("program: warm-standby stack", () => {
     });
 
     it("replicates >= 2 DynamoDB tables to Tokyo with streams and PITR on both sides", () => {
-        const tables = ofType(resources, T.table);
+        // The application's tables; the failover function's lock table is its own, in Tokyo.
+        const tables = ofType(resources, T.table).filter(t => t.name.startsWith("tables-"));
         assert.ok(tables.length >= 2);
         for (const table of tables) {
             assert.strictEqual(regionOf(table), SEOUL);
@@ -107,10 +109,13 @@ describe("program: warm-standby stack", () => {
     });
 
     it("has >= 3 versioned buckets each side, each Seoul bucket replicated to its Tokyo twin", () => {
-        const seoul = inRegion(resources, T.bucket, SEOUL);
-        const tokyo = inRegion(resources, T.bucket, TOKYO);
+        // The application's buckets; each region's access-log bucket is not replicated.
+        const application = (region: string) => inRegion(resources, T.bucket, region).filter(b => !b.name.includes("access-logs"));
+        const seoul = application(SEOUL);
+        const tokyo = application(TOKYO);
         assert.ok(seoul.length >= 3 && tokyo.length >= 3, `${seoul.length} Seoul, ${tokyo.length} Tokyo buckets`);
-        assert.strictEqual(ofType(resources, T.versioning).filter(v => v.inputs.versioningConfiguration.status === "Enabled").length, seoul.length + tokyo.length);
+        const versioned = ofType(resources, T.versioning).filter(v => v.inputs.versioningConfiguration.status === "Enabled").map(v => v.name);
+        assert.ok([...seoul, ...tokyo].every(b => versioned.includes(`${b.name}-versioning`)));
         const replications = ofType(resources, T.replication);
         assert.strictEqual(replications.length, seoul.length);
         for (const replication of replications) {
@@ -142,16 +147,18 @@ describe("program: warm-standby stack", () => {
         const primaryCheck = named(resources, T.healthCheck, "failover-primary-health");
         assert.strictEqual(primaryCheck.inputs.failureThreshold, 3);
         assert.strictEqual(primaryCheck.inputs.resourcePath, "/health");
-        assert.strictEqual(primaryCheck.inputs.fqdn, "seoul-lb.portforge.example.com");
-        const records = ofType(resources, T.record);
+        const records = ofType(resources, T.record).filter(r => r.inputs.failoverRoutingPolicies !== undefined);
         const byRole = Object.fromEntries(records.map(r => [r.inputs.failoverRoutingPolicies[0].type, r]));
         assert.deepStrictEqual(Object.keys(byRole).sort(), ["PRIMARY", "SECONDARY"]);
         assert.ok(byRole.PRIMARY.inputs.healthCheckId, "PRIMARY record carries the health check");
-        assert.deepStrictEqual(byRole.PRIMARY.inputs.records, ["seoul-lb.portforge.example.com"]);
-        assert.deepStrictEqual(byRole.SECONDARY.inputs.records, ["tokyo-lb.portforge.example.com"]);
+        for (const [role, site] of [["PRIMARY", "primary"], ["SECONDARY", "standby"]]) {
+            const alb = named(resources, "aws:lb/loadBalancer:LoadBalancer", `${site}-alb`);
+            assert.deepStrictEqual(byRole[role].inputs.aliases, [{ name: alb.outputs!.dnsName, zoneId: alb.outputs!.zoneId, evaluateTargetHealth: false }], role);
+            assert.strictEqual(byRole[role].inputs.type, "A");
+        }
         for (const record of records) {
             assert.strictEqual(record.inputs.name, "app.portforge.example.com");
-            assert.ok(record.inputs.ttl <= 60);
+            assert.strictEqual(record.inputs.zoneId, "Z0123456789ABCDEFGHIJ");
         }
         const alarms = ofType(resources, T.alarm);
         assert.ok(alarms.length >= 1);
@@ -164,6 +171,71 @@ describe("program: warm-standby stack", () => {
         }
         assert.strictEqual(regionOf(topic), "us-east-1");
         assert.ok(topic.inputs.kmsMasterKeyId, "the alert topic is encrypted");
+    });
+
+    it("probes each site on its own checked host, which the site's load balancer certificate covers and its record points at", async () => {
+        for (const [site, region] of [["primary", SEOUL], ["standby", TOKYO]]) {
+            const host = `app-${site}.portforge.example.com`;
+            const check = named(resources, T.healthCheck, `failover-${site === "primary" ? "primary" : "secondary"}-health`);
+            assert.deepStrictEqual([check.inputs.fqdn, check.inputs.type, check.inputs.port, check.inputs.enableSni], [host, "HTTPS", 443, true]);
+            const certificate = named(resources, "aws:acm/certificate:Certificate", `${site}-cert`);
+            assert.strictEqual(regionOf(certificate), region, "an ALB takes a certificate from its own region");
+            assert.deepStrictEqual([certificate.inputs.domainName, ...certificate.inputs.subjectAlternativeNames], ["app.portforge.example.com", host]);
+            const https = named(resources, "aws:lb/listener:Listener", `${site}-https`);
+            assert.strictEqual(https.inputs.certificateArn, certificate.outputs!.arn);
+            assert.strictEqual(named(resources, "aws:lb/loadBalancer:LoadBalancer", `${site}-alb`).inputs.loadBalancerArn, undefined);
+            assert.strictEqual(https.inputs.loadBalancerArn, named(resources, "aws:lb/loadBalancer:LoadBalancer", `${site}-alb`).outputs!.arn);
+            assert.strictEqual(named(resources, T.record, `${site}-checked-host`).inputs.name, host);
+            const exported = site === "primary" ? run.outputs.primaryEntryPoint : run.outputs.standbyEntryPoint;
+            assert.strictEqual(exported.checkedHost, host);
+        }
+    });
+
+    it("exports both sites for the workloads project, each pointing only at its own region", async () => {
+        const sites = run.outputs.workloadSites;
+        assert.deepStrictEqual(Object.keys(sites).sort(), ["primary", "standby"]);
+        const primary = await valueOf(sites.primary!) as WorkloadSite;
+        const standby = await valueOf(sites.standby!) as WorkloadSite;
+        assert.deepStrictEqual([primary.role, standby.role, standby.region, standby.failover], ["primary", "standby", TOKYO, false]);
+        const secret = named(resources, "aws:secretsmanager/secret:Secret", "database-secret");
+        assert.strictEqual(primary.settings.DB_SECRET_ARN, secret.outputs!.arn);
+        assert.strictEqual(standby.settings.DB_SECRET_ARN, secret.outputs!.arn.replace(`:${SEOUL}:`, `:${TOKYO}:`), "Tokyo's pods read Tokyo's copy of the secret");
+        assert.deepStrictEqual(secret.inputs.replicas.map((r: any) => r.region), [TOKYO], "and that copy exists");
+        for (const [site, region] of [[primary, SEOUL], [standby, TOKYO]] as [WorkloadSite, string][]) {
+            assert.strictEqual(site.settings.AWS_REGION, region);
+            assert.ok(site.settings.DB_HOST.endsWith(`.${region}.rds.amazonaws.com`), site.settings.DB_HOST);
+            assert.ok(site.settings.ECR_REGISTRY.endsWith(`.dkr.ecr.${region}.amazonaws.com`));
+            assert.ok(Object.values(site.repositories).every(url => url.includes(`.dkr.ecr.${region}.amazonaws.com/portforge-`)));
+            assert.ok(Object.values(site.entryPoint.targetGroupArns).every(arn => arn.startsWith(`arn:aws:elasticloadbalancing:${region}:`)));
+            assert.deepStrictEqual([site.namespace, site.serviceAccountName], ["portforge", "portforge-app"]);
+            assert.deepStrictEqual(Object.keys(site.entryPoint.targetGroupArns), ["ai", "auth", "project", "support", "team"]);
+        }
+        assert.strictEqual(standby.settings.DB_READ_ONLY, "true");
+        assert.match(standby.settings.S3_BUCKET_PORTFORGE_TEAM, /^portforge-team-dr-/);
+        assert.strictEqual(standby.cluster.name, await valueOf(run.outputs.standbyClusterName));
+    });
+
+    it("gives each site's pods an IRSA role limited to that site's secret copy, key, buckets and tables", async () => {
+        const standby = await valueOf(run.outputs.workloadSites.standby!) as WorkloadSite;
+        const role = ofType(resources, "aws:iam/role:Role").find(r => r.outputs!.arn === standby.workloadRoleArn)!;
+        assert.strictEqual(role.name, "standby-app-role");
+        const [trust] = statementsOf(role.inputs.assumeRolePolicy);
+        const oidc = named(resources, "aws:iam/openIdConnectProvider:OpenIdConnectProvider", "standby-oidc");
+        assert.deepStrictEqual(trust.Principal, { Federated: oidc.outputs!.arn });
+        const issuer = oidc.inputs.url.replace("https://", "");
+        assert.deepStrictEqual(trust.Condition, { StringEquals: { [`${issuer}:sub`]: "system:serviceaccount:portforge:portforge-app", [`${issuer}:aud`]: "sts.amazonaws.com" } });
+        const statements = statementsOf(named(resources, "aws:iam/rolePolicy:RolePolicy", "standby-app-access").inputs.policy);
+        const resourcesOf = (sid: string) => ([] as string[]).concat((statements.find((s: any) => s.Sid === sid) as any).Resource);
+        assert.deepStrictEqual(resourcesOf("ReadDatabaseSecret"), [standby.settings.DB_SECRET_ARN]);
+        assert.deepStrictEqual(resourcesOf("UseDataKey"), [named(resources, "aws:kms/key:Key", "standby-data-key").outputs!.arn]);
+        assert.ok(resourcesOf("ReadWriteItems").every(arn => arn.startsWith(`arn:aws:dynamodb:${TOKYO}:`)), "the replicas' Tokyo ARNs");
+        // The application's buckets: not the access-log bucket beside them, which pods never touch.
+        const tokyoBuckets = inRegion(resources, T.bucket, TOKYO).map(b => b.outputs!.arn).filter(arn => arn.startsWith("arn:aws:s3:::portforge-")).sort();
+        assert.strictEqual(tokyoBuckets.length, 3);
+        assert.deepStrictEqual(resourcesOf("ListBuckets").sort(), tokyoBuckets);
+        const controller = statementsOf(named(resources, "aws:iam/rolePolicy:RolePolicy", "standby-lbc-access").inputs.policy);
+        assert.deepStrictEqual(([] as string[]).concat((controller[1] as any).Resource).sort(), Object.values(standby.entryPoint.targetGroupArns).sort());
+        assert.strictEqual(standby.loadBalancerController.roleArn, ofType(resources, "aws:iam/role:Role").find(r => r.name === "standby-lbc-role")!.outputs!.arn);
     });
 
     it("outputs endpoints, names, the strategy and its objectives; kubeconfigs only as secrets", async () => {
@@ -216,7 +288,7 @@ describe("program: warm-standby with failover=true", () => {
         assert.strictEqual(named(failover.resources, T.nodeGroup, "primary-nodes").inputs.scalingConfig.desiredSize, 2);
     });
 
-    it("keeps every resource under the same identity, changing only the replica source, Tokyo's node count and Tokyo's workloads", () => {
+    it("keeps every resource under the same identity, changing only the replica (promoted, Multi-AZ, final snapshot kept) and Tokyo's node count", () => {
         const key = (r: DeclaredResource) => r.urn;
         assert.deepStrictEqual(failover.resources.map(key).sort(), normal.resources.map(key).sort(), "no resource added or removed");
         const changed: string[] = [];
@@ -225,15 +297,23 @@ describe("program: warm-standby with failover=true", () => {
             const keys = new Set([...Object.keys(before.inputs), ...Object.keys(after.inputs)]);
             for (const input of keys) {
                 if (JSON.stringify(before.inputs[input]) !== JSON.stringify(after.inputs[input])) {
-                    changed.push(`${before.type.startsWith("kubernetes:") ? "k8s" : "aws"}:${before.name}.${input}`);
+                    changed.push(`${before.name}.${input}`);
                 }
             }
         }
-        const cloud = [...new Set(changed.filter(c => c.startsWith("aws:")))].sort();
-        assert.deepStrictEqual(cloud, ["aws:standby-mysql.replicateSourceDb", "aws:standby-nodes.scalingConfig"]);
-        const k8s = changed.filter(c => c.startsWith("k8s:"));
-        assert.ok(k8s.length > 0, "Tokyo's workloads take over");
-        assert.deepStrictEqual(k8s.filter(c => !c.startsWith("k8s:standby-app-")), [], "Seoul's workloads never change with failover");
+        assert.deepStrictEqual([...new Set(changed)].sort(), [
+            "standby-mysql.applyImmediately", "standby-mysql.finalSnapshotIdentifier", "standby-mysql.multiAz",
+            "standby-mysql.replicateSourceDb", "standby-mysql.skipFinalSnapshot", "standby-nodes.scalingConfig",
+        ]);
+    });
+
+    it("tells the workloads project that Tokyo took over: role active, writable; Seoul's entry unchanged", async () => {
+        const [before, after] = [await valueOf(normal.outputs.workloadSites.standby!), await valueOf(failover.outputs.workloadSites.standby!)] as WorkloadSite[];
+        assert.deepStrictEqual([after.role, after.failover, after.settings.DB_READ_ONLY], ["active", true, "false"]);
+        assert.deepStrictEqual({ ...after, role: before.role, failover: before.failover, settings: { ...after.settings, DB_READ_ONLY: "true" } }, before);
+        const primaryBefore = await valueOf(normal.outputs.workloadSites.primary!) as WorkloadSite;
+        const primaryAfter = await valueOf(failover.outputs.workloadSites.primary!) as WorkloadSite;
+        assert.deepStrictEqual({ ...primaryAfter, failover: false }, primaryBefore, "Seoul's settings never depend on failover");
     });
 });
 
@@ -242,6 +322,9 @@ describe("program: invalid warm-standby config", () => {
         [{ "multicloud-dr:strategy": "bogus" }, /multicloud-dr:strategy "bogus" is not a known strategy/],
         [{ "multicloud-dr:standbyCidr": "10.10.0.0/16" }, /multicloud-dr:standbyCidr 10\.10\.0\.0\/16 overlaps primaryCidr/],
         [{ "multicloud-dr:standbyRegion": SEOUL, "multicloud-dr:standbyNodeCount": 500 }, /2 problems[\s\S]*standbyRegion[\s\S]*standbyNodeCount/],
+        [{ "multicloud-dr:hostedZoneId": undefined }, /multicloud-dr:hostedZoneId is required: the public hosted zone portforge\.example\.com is delegated to/],
+        [{ "multicloud-dr:imageTag": "v2" }, /multicloud-dr:imageTag moved to the workloads project: `pulumi -C workloads config set imageTag <tag>`/],
+        [{ "multicloud-dr:standbyOrigin": "tokyo-lb.portforge.example.com" }, /multicloud-dr:standbyOrigin is replaced by the program's own load balancer/],
     ] as [Record<string, unknown>, RegExp][]) {
         it(`fails with ${pattern} and declares nothing`, async () => {
             await assert.rejects(runWarmStandby(overrides), (error: Error) => {

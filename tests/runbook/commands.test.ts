@@ -2,64 +2,34 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DR_EXIT, runDrCli } from "../../runbook/cli";
-import { Confirm } from "../../runbook/confirm";
+import { DR_EXIT } from "../../runbook/cli";
 import { FakeStack } from "./fakeStack";
+import { dr, printed, warmBackend, warmStack } from "./harness";
 
-const EMERGENCY_DB = "urn:pulumi:pilot-light::multicloud-dr::pulumi:pulumi:Stack$dr:azure:MysqlServer$azure-native:dbformysql:Server::emergency-mysql";
-const OTHER_PROTECTED = "urn:pulumi:pilot-light::multicloud-dr::pulumi:pulumi:Stack$dr:azure:BackupStorage$azure-native:storage:StorageAccount::drbackups";
-
-interface Run {
-    readonly code: number;
-    readonly out: string[];
-    readonly err: string[];
-}
-
-async function dr(argv: string[], stack: FakeStack | undefined, answers: boolean[] = [], stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "dr-"))): Promise<Run & { stateDir: string; asked: string[] }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const asked: string[] = [];
-    const confirm: Confirm = async question => {
-        asked.push(question);
-        return answers.shift() ?? false;
-    };
-    let clock = Date.parse("2026-11-22T10:00:00Z");
-    const code = await runDrCli(argv, line => out.push(line), line => err.push(line), {
-        openStack: async () => {
-            if (!stack) {
-                throw new Error("pulumi: command not found");
-            }
-            return stack;
-        },
-        confirm,
-        stateDir,
-        now: () => (clock += 1500),
-    });
-    return { code, out, err, stateDir, asked };
-}
-
-function warmStack(config: Record<string, string> = {}) {
-    return new FakeStack("warm-standby", { strategy: "warm-standby", ...config }, c => ({
-        standbyDatabaseRole: c.failover === "true" ? "promoted" : "replica",
-        activeRegion: c.failover === "true" ? "ap-northeast-1" : "ap-northeast-2",
-    }));
-}
+const EMERGENCY_DB = "urn:pulumi:pilot-light::multicloud-dr::dr:azure:MysqlServer$azure-native:dbformysql:Server::emergency-mysql";
+const BACKUP_AMI = "ami-0123456789abcdef0";
+const OTHER_PROTECTED = "urn:pulumi:pilot-light::multicloud-dr::dr:azure:BackupStorage$azure-native:storage:StorageAccount::drbackups";
 
 function pilotStack(config: Record<string, string> = {}) {
     return new FakeStack("pilot-light", { strategy: "pilot-light", ...config }, c => ({
         emergencyServing: c.emergency === "true" ? (c.serveApp === "true" ? "app" : "maintenance") : undefined,
         emergencyGatewayHost: c.emergency === "true" ? "dr-abc.koreacentral.cloudapp.azure.com" : undefined,
         azureResourceGroup: "pilot-light-rg",
+        backupInstanceAmi: BACKUP_AMI,
     }), [EMERGENCY_DB, OTHER_PROTECTED]);
 }
 
 describe("runbook CLI: failover", () => {
     it("asks, sets failover=true, runs pulumi up, verifies the promotion and saves a timestamped timeline", async () => {
-        const stack = warmStack();
-        const run = await dr(["failover", "--stack", "warm-standby"], stack, [true]);
+        const { infra: stack, backend } = warmBackend();
+        const run = await dr(["failover", "--stack", "warm-standby"], backend, [true]);
         assert.strictEqual(run.code, DR_EXIT.ok, run.err.join("\n"));
-        assert.deepStrictEqual(stack.sets, [["failover", "true"]]);
+        assert.deepStrictEqual(stack.sets, [["failover", "true"], ["aws:stsRegion", "ap-northeast-1"]]);
         assert.strictEqual(stack.ups.length, 1);
+        assert.deepStrictEqual(run.journal, ["warm-standby: set failover=true", "warm-standby: set aws:stsRegion=ap-northeast-1", "warm-standby: up", "warm-standby-standby: up"], "infrastructure first, then Tokyo's workloads; Seoul's never");
+        assert.ok(!run.opened.includes("workloads:warm-standby-primary"), "Seoul's workloads stack is not even opened");
+        assert.ok(printed(run, /skipped workloads warm-standby-primary: not touched during a failover: Seoul's cluster may be unreachable/), run.out.join("\n"));
+        assert.ok(printed(run, /done {4}workloads warm-standby-standby: verify: role active, replicas 2/));
         assert.match(run.asked[0], /cannot be undone/);
         assert.ok(run.out.some(line => /^10:00:\d\d\.\d{3} +\+ *\d+\.\ds {2}done {4}verify: standbyDatabaseRole promoted, activeRegion ap-northeast-1$/.test(line)), run.out.join("\n"));
         const saved = fs.readdirSync(run.stateDir).filter(f => f.startsWith("failover-warm-standby-"));
@@ -69,25 +39,30 @@ describe("runbook CLI: failover", () => {
         assert.ok(record.entries.every((e: any, i: number, all: any[]) => i === 0 || e.elapsedSeconds >= all[i - 1].elapsedSeconds));
     });
 
-    it("changes nothing when the operator declines", async () => {
-        const stack = warmStack();
-        const run = await dr(["failover", "--stack", "warm-standby"], stack, [false]);
-        assert.strictEqual(run.code, DR_EXIT.ok);
-        assert.deepStrictEqual(stack.sets, []);
-        assert.strictEqual(stack.ups.length, 0);
+    it("changes nothing in either project when the operator declines, and exits non-zero", async () => {
+        const { infra: stack, standby, primary, backend } = warmBackend();
+        const run = await dr(["failover", "--stack", "warm-standby"], backend, [false]);
+        assert.strictEqual(run.code, DR_EXIT.refused);
+        assert.strictEqual(run.asked.length, 1);
+        assert.deepStrictEqual(run.journal, []);
+        assert.deepStrictEqual([stack.sets, standby.sets, primary.sets], [[], [], []]);
+        assert.strictEqual(stack.ups.length + standby.ups.length + primary.ups.length, 0);
+        assert.ok(printed(run, /skipped confirm: operator declined; nothing changed/));
     });
 
-    it("reconciles after an automatic failover without asking again", async () => {
-        const stack = warmStack({ failover: "true" });
-        const run = await dr(["failover", "--stack", "warm-standby"], stack);
-        assert.strictEqual(run.code, DR_EXIT.ok);
+    it("reconciles after an automatic failover without asking again, and brings Tokyo's workloads along", async () => {
+        const { infra: stack, standby, backend } = warmBackend({ failover: "true" });
+        const run = await dr(["failover", "--stack", "warm-standby"], backend);
+        assert.strictEqual(run.code, DR_EXIT.ok, run.out.join("\n"));
         assert.deepStrictEqual(run.asked, []);
         assert.strictEqual(stack.ups.length, 1);
+        assert.strictEqual(standby.ups.length, 1);
         assert.ok(run.out.some(line => /skipped pulumi config set failover true: already set; reconciling/.test(line)));
     });
 
     it("refuses on a pilot-light stack, and explains when the Pulumi CLI is missing", async () => {
         const wrong = await dr(["failover", "--stack", "pilot-light"], pilotStack(), [true]);
+        assert.deepStrictEqual(wrong.opened, ["infrastructure:pilot-light"], "refused before looking for workloads");
         assert.strictEqual(wrong.code, DR_EXIT.refused);
         assert.ok(wrong.out.some(line => /failover applies to warm-standby \(use `emergency on` for pilot-light\)/.test(line)));
         const noCli = await dr(["failover", "--stack", "warm-standby"], undefined, [true]);
@@ -109,11 +84,11 @@ describe("runbook CLI: pilot light", () => {
         assert.strictEqual(refused.code, DR_EXIT.refused);
         const on = await dr(["emergency", "on", "--stack", "pilot-light"], stack, [true]);
         assert.strictEqual(on.code, DR_EXIT.ok);
-        assert.deepStrictEqual(stack.sets, [["emergency", "true"]]);
+        assert.deepStrictEqual(stack.sets, [["backupInstanceAmi", BACKUP_AMI], ["emergency", "true"], ["aws:stsRegion", "us-east-1"]]);
         assert.ok(on.out.some(line => /serve-app --stack pilot-light/.test(line)));
         const serve = await dr(["serve-app", "--stack", "pilot-light", "--yes"], stack);
         assert.strictEqual(serve.code, DR_EXIT.ok);
-        assert.deepStrictEqual(stack.sets.at(-1), ["serveApp", "true"]);
+        assert.deepStrictEqual(stack.sets.slice(-2), [["serveApp", "true"], ["aws:stsRegion", "us-east-1"]]);
     });
 
     it("refuses emergency off before failback has released the database", async () => {

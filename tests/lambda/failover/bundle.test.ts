@@ -29,9 +29,14 @@ describe("failover Lambda: bundle", function () {
         assert.deepEqual(inputs.filter(input => input.endsWith(".node")), [], "no native addons");
         assert.deepEqual(
             inputs.filter(input => !input.startsWith("node_modules/")).sort(),
-            ["clients", "config", "event", "handler", "log", "message", "notify", "promote", "scale", "steps"].map(f => `lambda/failover/${f}.ts`),
+            ["clients", "config", "event", "handler", "healthCheck", "lock", "log", "message", "notify", "promote", "scale", "steps"].map(f => `lambda/failover/${f}.ts`),
             "the function's own code is lambda/failover and nothing else of the repository",
         );
+        // Bundled rather than taken from the runtime, whose SDK version is whatever Lambda ships.
+        for (const client of ["client-rds", "client-eks", "client-sns", "client-route-53", "client-dynamodb"]) {
+            assert.ok(inputs.some(input => input.startsWith(`node_modules/@aws-sdk/${client}/`)), `@aws-sdk/${client} is in the bundle`);
+        }
+        assert.doesNotMatch(result.outputFiles[0].text, /require\("@aws-sdk\/client-/, "no SDK client is left for the runtime to provide");
     });
     after(() => rmSync(dir, { recursive: true, force: true }));
 

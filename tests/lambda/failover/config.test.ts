@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { DEFAULT_STACK_NAME, FailoverEnvError, parseFailoverEnv } from "../../../lambda/failover/config";
-import { ENV, TOPIC_ARN } from "./fixtures";
+import { DEFAULT_LOCK_SECONDS, DEFAULT_STACK_NAME, FailoverEnvError, parseFailoverEnv } from "../../../lambda/failover/config";
+import { ENV, HEALTH_CHECK_ID, LOCK_TABLE, TOPIC_ARN } from "./fixtures";
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
     try {
@@ -17,6 +17,7 @@ describe("failover Lambda: environment", () => {
         assert.deepEqual(parseFailoverEnv(ENV), {
             alarmName: "dr-dns-primary-down-5e1c2a7",
             enabled: true,
+            healthCheckId: HEALTH_CHECK_ID,
             replicaId: "dr-standby-db-mysql-8a41c3e",
             replicaRegion: "ap-northeast-1",
             clusterName: "dr-standby-eks-cluster-6d02b4f",
@@ -25,6 +26,9 @@ describe("failover Lambda: environment", () => {
             failoverNodeCount: 4,
             topicArn: TOPIC_ARN,
             topicRegion: "us-east-1",
+            lockTableName: LOCK_TABLE,
+            lockTableRegion: "ap-northeast-1",
+            lockSeconds: 150,
             stackName: "warm-standby",
         });
     });
@@ -51,13 +55,18 @@ describe("failover Lambda: environment", () => {
             CLUSTER_REGION: "ap_northeast_1",
             FAILOVER_NODE_COUNT: "four",
             TOPIC_ARN: "arn:aws:lambda:us-east-1:123456789012:function:alerts",
+            HEALTH_CHECK_ID: "healthcheck/primary",
+            LOCK_TABLE_NAME: "lk",
+            LOCK_TABLE_REGION: "tokyo",
+            LOCK_SECONDS: "0",
         };
         assert.throws(() => parseFailoverEnv(env), {
             name: "FailoverEnvError",
             message: [
-                "Invalid failover environment (9 problems); nothing was changed:",
+                "Invalid failover environment (13 problems); nothing was changed:",
                 "  - ALARM_NAME is required",
                 "  - ENABLE_AUTO_FAILOVER must be \"true\" or \"false\", got \"yes\"",
+                "  - HEALTH_CHECK_ID must be a Route 53 health check id (letters, digits and hyphens, at most 64), got \"healthcheck/primary\"",
                 "  - REPLICA_ID must be an RDS DB instance identifier (a letter, then letters, digits and single hyphens, at most 63), got \"1-replica\"",
                 "  - REPLICA_REGION must be an AWS region such as ap-northeast-1, got \"Tokyo\"",
                 "  - CLUSTER_NAME must be an EKS name (a letter or digit, then letters, digits, hyphens and underscores, at most 100), got \"-cluster\"",
@@ -65,15 +74,36 @@ describe("failover Lambda: environment", () => {
                 "  - CLUSTER_REGION must be an AWS region such as ap-northeast-1, got \"ap_northeast_1\"",
                 "  - FAILOVER_NODE_COUNT must be a positive integer, got \"four\"",
                 "  - TOPIC_ARN must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:alerts, got \"arn:aws:lambda:us-east-1:123456789012:function:alerts\"",
+                "  - LOCK_TABLE_NAME must be a DynamoDB table name (3-255 letters, digits, underscores, hyphens and dots), got \"lk\"",
+                "  - LOCK_TABLE_REGION must be an AWS region such as ap-northeast-1, got \"tokyo\"",
+                "  - LOCK_SECONDS must be a whole number of seconds from 1 to 900, got \"0\"",
             ].join("\n"),
         });
     });
 
     it("reports every required variable when the environment is empty", () => {
         assert.deepEqual(problemsOf({}), [
-            "ALARM_NAME is required", "REPLICA_ID is required", "REPLICA_REGION is required", "CLUSTER_NAME is required",
-            "NODEGROUP_NAME is required", "FAILOVER_NODE_COUNT is required", "TOPIC_ARN is required",
+            "ALARM_NAME is required", "HEALTH_CHECK_ID is required", "REPLICA_ID is required", "REPLICA_REGION is required", "CLUSTER_NAME is required",
+            "NODEGROUP_NAME is required", "FAILOVER_NODE_COUNT is required", "TOPIC_ARN is required", "LOCK_TABLE_NAME is required",
         ]);
+    });
+
+    it("requires the primary's health check id, the way Route 53 writes it", () => {
+        assert.deepEqual(problemsOf({ ...ENV, HEALTH_CHECK_ID: undefined }), ["HEALTH_CHECK_ID is required"]);
+        for (const value of ["h".repeat(65), "abc def", "arn:aws:route53:::healthcheck/abc"]) {
+            assert.equal(problemsOf({ ...ENV, HEALTH_CHECK_ID: value }).length, 1, value);
+        }
+        assert.equal(parseFailoverEnv({ ...ENV, HEALTH_CHECK_ID: "0b2a7f1e-11aa-4c3d-9e8f-5a6b7c8d9e0f" }).healthCheckId, "0b2a7f1e-11aa-4c3d-9e8f-5a6b7c8d9e0f");
+    });
+
+    it("locks in the replica's region for the default time unless told otherwise, within Lambda's 15 minutes", () => {
+        const defaults = parseFailoverEnv({ ...ENV, REPLICA_REGION: "ap-northeast-3" });
+        assert.deepEqual([defaults.lockTableRegion, defaults.lockSeconds], ["ap-northeast-3", DEFAULT_LOCK_SECONDS]);
+        const set = parseFailoverEnv({ ...ENV, LOCK_TABLE_REGION: "us-west-2", LOCK_SECONDS: "900" });
+        assert.deepEqual([set.lockTableRegion, set.lockSeconds], ["us-west-2", 900]);
+        for (const value of ["901", "-5", "1.5", "two"]) {
+            assert.deepEqual(problemsOf({ ...ENV, LOCK_SECONDS: value }), [`LOCK_SECONDS must be a whole number of seconds from 1 to 900, got ${JSON.stringify(value)}`]);
+        }
     });
 
     it("enables only on exactly \"true\"", () => {

@@ -7,6 +7,10 @@ import {
     PromoteReadReplicaCommandInput, RDSClient,
 } from "@aws-sdk/client-rds";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import {
+    ConditionalCheckFailedException, DeleteItemCommand, DeleteItemCommandInput, DynamoDBClient, PutItemCommand, PutItemCommandInput,
+} from "@aws-sdk/client-dynamodb";
+import { GetHealthCheckStatusCommand, HealthCheckObservation, Route53Client } from "@aws-sdk/client-route-53";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { ClientFactory } from "../../../lambda/failover/clients";
 import { createHandler, FailoverResult } from "../../../lambda/failover/handler";
@@ -19,6 +23,8 @@ export const REPLICA_ID = "dr-standby-db-mysql-8a41c3e";
 export const SOURCE_ARN = `arn:aws:rds:ap-northeast-2:${ACCOUNT}:db:dr-primary-db-mysql-2c7e9f0`;
 export const CLUSTER_NAME = "dr-standby-eks-cluster-6d02b4f";
 export const NODEGROUP_NAME = "dr-standby-eks-nodes-1b8e5a2";
+export const HEALTH_CHECK_ID = "a3f1c7e2-5b9d-4e8a-9c61-2f0d7b4e8a15";
+export const LOCK_TABLE = "dr-auto-failover-lock-4c2e9a1";
 
 /** A complete, valid environment with automatic failover on, as the program would set it. */
 export const ENV: Readonly<Record<string, string>> = {
@@ -30,8 +36,32 @@ export const ENV: Readonly<Record<string, string>> = {
     NODEGROUP_NAME,
     FAILOVER_NODE_COUNT: "4",
     TOPIC_ARN,
+    HEALTH_CHECK_ID,
+    LOCK_TABLE_NAME: LOCK_TABLE,
     STACK_NAME: "warm-standby",
 };
+
+/** The text of a Route 53 checker that cannot reach the primary, and of one that can. */
+export const FAILURE_STATUS = "Failure: Connection timed out. The endpoint or the internet connection is down, or requests are being blocked by your firewall.";
+export const SUCCESS_STATUS = "Success: HTTP Status Code 200, OK";
+const CHECKER_REGIONS = ["us-east-1", "us-west-1", "us-west-2", "eu-west-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1"];
+
+/**
+ * What GetHealthCheckStatus returns: `failing` checkers reporting Failure, then `succeeding`
+ * reporting Success, then `other` with a status that is neither.
+ */
+export function observations(failing: number, succeeding = 0, other = 0): HealthCheckObservation[] {
+    const statuses = [
+        ...Array<string>(failing).fill(FAILURE_STATUS),
+        ...Array<string>(succeeding).fill(SUCCESS_STATUS),
+        ...Array<string>(other).fill("Unknown"),
+    ];
+    return statuses.map((Status, i) => ({
+        Region: CHECKER_REGIONS[i % CHECKER_REGIONS.length] as HealthCheckObservation["Region"],
+        IPAddress: `15.177.${i}.10`,
+        StatusReport: { Status, CheckedTime: new Date("2025-03-14T02:17:25Z") },
+    }));
+}
 
 /** A CloudWatch "Alarm State Change" event as EventBridge delivers it after forwarding from us-east-1. */
 export function alarmEvent(state = "ALARM", alarmName = ALARM_NAME): Record<string, unknown> {
@@ -87,10 +117,14 @@ export function nodegroup(overrides: Partial<Nodegroup> = {}, scaling: Partial<N
     };
 }
 
-/** What AWS holds; the fakes below read and change it the way RDS and EKS would. */
+/** What AWS holds; the fakes below read and change it the way RDS, EKS, Route 53 and DynamoDB would. */
 export interface World {
     replica: DBInstance;
     nodegroup: Nodegroup;
+    /** What Route 53's checkers report about the primary. Default: 16 checkers, all Failure. */
+    checkers?: HealthCheckObservation[];
+    /** The lock item in the lock table, if any (expiresAt in epoch seconds). */
+    lock?: { ownerId: string; expiresAt: number };
 }
 
 /** Mocked SDK clients, the regions each client was made for, parsed log lines, and a handler wired to them. */
@@ -98,9 +132,13 @@ export interface Harness {
     readonly rds: AwsClientStub<RDSClient>;
     readonly eks: AwsClientStub<EKSClient>;
     readonly sns: AwsClientStub<SNSClient>;
-    readonly regions: { rds: string[]; eks: string[]; sns: string[] };
+    readonly route53: AwsClientStub<Route53Client>;
+    readonly dynamodb: AwsClientStub<DynamoDBClient>;
+    readonly regions: { rds: string[]; eks: string[]; sns: string[]; route53: string[]; dynamodb: string[] };
     readonly logs: Record<string, unknown>[];
     world: World;
+    /** The fake clock in milliseconds since the epoch; each reading by the handler advances it 25 ms. */
+    clock(): number;
     /** Invokes a handler built with `createHandler` and this harness's clients, logger and clock. */
     run(event: unknown, env?: Readonly<Record<string, string | undefined>>): Promise<FailoverResult>;
     /** Forgets calls, regions and logs, keeping the world, so a second run can be checked alone. */
@@ -108,37 +146,64 @@ export interface Harness {
     restore(): void;
 }
 
+/** The fake clock's start, 2025-03-14T02:17:30Z, in milliseconds. */
+export const START = Date.parse("2025-03-14T02:17:30Z");
+
 /**
- * Mocks the three SDK clients with a small stateful imitation of RDS and EKS: promoting sets the
- * replica `modifying` (its source stays until RDS finishes), a second promotion is refused the way
- * RDS refuses it, and a node group update sets the new size with status `UPDATING`.
+ * Mocks the SDK clients with a small stateful imitation of AWS: promoting sets the replica
+ * `modifying` (its source stays until RDS finishes), a second promotion is refused the way RDS
+ * refuses it, a node group update sets the new size with status `UPDATING`, Route 53 reports
+ * `world.checkers`, and the lock table honours the lock's conditional put and delete.
  */
 export function harness(world: World = { replica: replica(), nodegroup: nodegroup() }): Harness {
     const rds = mockClient(RDSClient);
     const eks = mockClient(EKSClient);
     const sns = mockClient(SNSClient);
-    const regions = { rds: [] as string[], eks: [] as string[], sns: [] as string[] };
+    const route53 = mockClient(Route53Client);
+    const dynamodb = mockClient(DynamoDBClient);
+    const stubs = [rds, eks, sns, route53, dynamodb];
+    const regions = { rds: [] as string[], eks: [] as string[], sns: [] as string[], route53: [] as string[], dynamodb: [] as string[] };
     const logs: Record<string, unknown>[] = [];
-    let clock = Date.parse("2025-03-14T02:17:30Z");
+    let clock = START;
+    let runs = 0;
 
     const h: Harness = {
-        rds, eks, sns, regions, logs, world,
+        rds, eks, sns, route53, dynamodb, regions, logs, world,
+        clock: () => clock,
         run: (event, env = ENV) => createHandler({
             env,
             clients: recordingClients(regions),
             logger: createLogger(line => logs.push(JSON.parse(line) as Record<string, unknown>), () => clock),
             // Each reading advances 25 ms, so durations are exact and checkable.
             now: () => (clock += 25),
+            lockOwner: () => `run-${++runs}`,
         })(event),
         forget: () => {
-            [rds, eks, sns].forEach(stub => stub.resetHistory());
-            regions.rds.length = 0;
-            regions.eks.length = 0;
-            regions.sns.length = 0;
+            stubs.forEach(stub => stub.resetHistory());
+            Object.values(regions).forEach(list => (list.length = 0));
             logs.length = 0;
         },
-        restore: () => [rds, eks, sns].forEach(stub => stub.restore()),
+        restore: () => stubs.forEach(stub => stub.restore()),
     };
+    const conditionFailed = () => new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: { httpStatusCode: 400 } });
+
+    route53.on(GetHealthCheckStatusCommand).callsFake(() => ({ HealthCheckObservations: h.world.checkers ?? observations(16) }));
+    // The fake evaluates exactly the conditions the handler sends (asserted in lock.test.ts).
+    dynamodb.on(PutItemCommand).callsFake((input: PutItemCommandInput) => {
+        const now = Number(input.ExpressionAttributeValues?.[":now"]?.N);
+        if (h.world.lock !== undefined && !(h.world.lock.expiresAt < now)) {
+            throw conditionFailed();
+        }
+        h.world.lock = { ownerId: input.Item?.ownerId?.S ?? "", expiresAt: Number(input.Item?.expiresAt?.N) };
+        return {};
+    });
+    dynamodb.on(DeleteItemCommand).callsFake((input: DeleteItemCommandInput) => {
+        if (h.world.lock?.ownerId !== input.ExpressionAttributeValues?.[":owner"]?.S) {
+            throw conditionFailed();
+        }
+        h.world.lock = undefined;
+        return {};
+    });
 
     rds.on(DescribeDBInstancesCommand).callsFake(() => ({ DBInstances: [h.world.replica] }));
     rds.on(PromoteReadReplicaCommand).callsFake((input: PromoteReadReplicaCommandInput) => {
@@ -165,6 +230,8 @@ function recordingClients(regions: Harness["regions"]): ClientFactory {
         rds: region => (regions.rds.push(region), new RDSClient({ region })),
         eks: region => (regions.eks.push(region), new EKSClient({ region })),
         sns: region => (regions.sns.push(region), new SNSClient({ region })),
+        route53: region => (regions.route53.push(region), new Route53Client({ region })),
+        dynamodb: region => (regions.dynamodb.push(region), new DynamoDBClient({ region })),
     };
 }
 

@@ -6,7 +6,7 @@ import { FailoverEnvError } from "../../../lambda/failover/config";
 import { handler } from "../../../lambda/failover/handler";
 import { SUBJECTS } from "../../../lambda/failover/message";
 import {
-    alarmEvent, CLUSTER_NAME, ENV, harness, Harness, logsOf, nodegroup, NODEGROUP_NAME, promotedReplica, replica,
+    alarmEvent, CLUSTER_NAME, ENV, harness, Harness, HEALTH_CHECK_ID, logsOf, nodegroup, NODEGROUP_NAME, promotedReplica, replica,
     REPLICA_ID, SOURCE_ARN, thrownBy, TOPIC_ARN,
 } from "./fixtures";
 
@@ -56,6 +56,7 @@ describe("failover Lambda: handler", () => {
                 Subject: SUBJECTS.done,
                 Message: [
                     ALARM_LINE,
+                    `Route 53 confirms the primary is down (health check ${HEALTH_CHECK_ID}): 16 of 16 checkers report Failure, 0 Success.`,
                     "Automatic failover (ENABLE_AUTO_FAILOVER=true) ran in ap-northeast-1:",
                     `  - promote-replica: done. promotion of "${REPLICA_ID}" in ap-northeast-1 started (it replicated from ${SOURCE_ARN}); RDS takes about 5-10 minutes`,
                     `  - scale-nodegroup: done. node group "${NODEGROUP_NAME}" of "${CLUSTER_NAME}": desired 2 -> 4, min 2, max 4`,
@@ -66,7 +67,7 @@ describe("failover Lambda: handler", () => {
                     EVENT_LINE,
                 ].join("\n"),
             });
-            assert.deepEqual(h.regions, { rds: ["ap-northeast-1"], eks: ["ap-northeast-1"], sns: ["us-east-1"] });
+            assert.deepEqual(h.regions, { rds: ["ap-northeast-1"], eks: ["ap-northeast-1"], sns: ["us-east-1"], route53: ["us-east-1"], dynamodb: ["ap-northeast-1"] });
         });
 
         it("logs every step as one JSON line with its outcome, start time and duration, then the outcome of the run", async () => {
@@ -114,7 +115,7 @@ describe("failover Lambda: handler", () => {
         it("makes the EKS client for CLUSTER_REGION when it is set", async () => {
             await h.run(alarmEvent(), { ...ENV, CLUSTER_REGION: "ap-northeast-3" });
 
-            assert.deepEqual(h.regions, { rds: ["ap-northeast-1"], eks: ["ap-northeast-3"], sns: ["us-east-1"] });
+            assert.deepEqual(h.regions, { rds: ["ap-northeast-1"], eks: ["ap-northeast-3"], sns: ["us-east-1"], route53: ["us-east-1"], dynamodb: ["ap-northeast-1"] });
         });
     });
 
@@ -204,7 +205,7 @@ describe("failover Lambda: handler", () => {
                 assert.equal(result.action, "notified");
                 assert.equal(h.rds.calls().length, 0, "no RDS call at all");
                 assert.equal(h.eks.calls().length, 0, "no EKS call at all");
-                assert.deepEqual(h.regions, { rds: [], eks: [], sns: ["us-east-1"] });
+                assert.deepEqual(h.regions, { rds: [], eks: [], sns: ["us-east-1"], route53: [], dynamodb: [] });
                 assert.deepEqual(published(h), {
                     TopicArn: TOPIC_ARN,
                     Subject: SUBJECTS.disabled,

@@ -37,6 +37,14 @@ describe("policy dr-stateful-resources-protected", () => {
         ]);
     });
 
+    it("requires a read replica to skip its final snapshot (RDS refuses one), and accepts it", async () => {
+        const replica = { replicateSourceDb: "arn:aws:rds:ap-northeast-2:123456789012:db:primary" };
+        assert.deepStrictEqual(await findings(drStatefulResourcesProtected, replacing(rds, changed(rds, { ...replica, skipFinalSnapshot: true, finalSnapshotIdentifier: undefined }))), []);
+        assert.deepStrictEqual(await findings(drStatefulResourcesProtected, replacing(rds, changed(rds, replica))), [
+            "primary-mysql: RDS instance primary-mysql is a read replica without skipFinalSnapshot: true; RDS refuses a final snapshot of a replica, so it could never be deleted",
+        ]);
+    });
+
     it("reports a missing finalSnapshotIdentifier", async () => {
         assert.deepStrictEqual(await findings(drStatefulResourcesProtected, replacing(rds, changed(rds, { finalSnapshotIdentifier: undefined }))), [
             "primary-mysql: RDS instance primary-mysql names no finalSnapshotIdentifier, so it cannot take a final snapshot when deleted",

@@ -1,0 +1,12 @@
+export { AWS_INVOKE_PERMISSIONS, AWS_RESOURCE_PERMISSIONS, AWS_RUNBOOK_ACTIONS } from "./aws";
+export type { AwsPermission } from "./aws";
+export { MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_MAX_CHARS, buildAwsPolicy, policySize } from "./awsPolicy";
+export type { AwsPolicySet, IamPolicyDocument, IamStatement } from "./awsPolicy";
+export { AZURE_INVOKE_PERMISSIONS, AZURE_RESOURCE_PERMISSIONS } from "./azure";
+export type { AzurePermission } from "./azure";
+export { buildAzureRole } from "./azureRole";
+export type { AzureRoleDefinition, AzureRoleSet } from "./azureRole";
+export { collectStackUse, deriveStackPermissions, permissionsFor, stackVariants } from "./derive";
+export type { StackPermissions, StackUse } from "./derive";
+export { UnknownPermissionsError } from "./usage";
+export type { DeclaredUse } from "./usage";

@@ -1,0 +1,3 @@
+import { defineWorkloads } from "./program";
+
+export = defineWorkloads();
