@@ -123,8 +123,8 @@ export const MOVED_KEYS: Readonly<Record<string, string>> = {
     deployWorkloads: "moved out: the infrastructure never deploys workloads now; deploy them with the workloads project " +
         "(`pulumi -C workloads up` on each workloads stack) and remove this key",
     imageTag: "moved to the workloads project: `pulumi -C workloads config set imageTag <tag>` on each workloads stack, then remove it here",
-    serviceReplicas: "moved to the workloads project: `pulumi -C workloads config set serviceReplicas <n>` on each workloads stack, then remove it here",
-    standbyServiceReplicas: "moved to the workloads project: `pulumi -C workloads config set standbyServiceReplicas <n>` on each workloads stack, then remove it here",
+    serviceReplicas: "moved to the workloads project: `pulumi -C workloads config set replicas <n>` on each workloads stack, then remove it here",
+    standbyServiceReplicas: "moved to the workloads project: `pulumi -C workloads config set standbyReplicas <n>` on each workloads stack, then remove it here",
     primaryOrigin: "is replaced by the program's own load balancer: each AWS site now gets an ALB, and the health checks and failover " +
         "records point at it; remove this key",
     standbyOrigin: "is replaced by the program's own load balancer: each AWS site now gets an ALB, and the health checks and failover " +

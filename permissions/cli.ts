@@ -63,7 +63,7 @@ export function permissionsJson(permissions: StackPermissions): object {
 
 function summary(permissions: StackPermissions, written?: string): string {
     const lines = [
-        `Stack ${permissions.stack}: ${permissions.resourceTypes.length} resource types over ${permissions.variants.length} runs (${permissions.variants.join("; ")}).`,
+        `Stack ${permissions.stack}: ${permissions.resourceTypes.length} declared types (resources and components) over ${permissions.variants.length} runs (${permissions.variants.join("; ")}).`,
         `AWS regions: ${permissions.awsRegions.join(", ")}. ${permissions.aws.actions.length} actions in ${permissions.aws.documents.length} managed policies` +
             ` (a role takes ${MANAGED_POLICIES_PER_ROLE} by default).`,
         permissions.azure

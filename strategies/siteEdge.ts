@@ -43,6 +43,7 @@ export function buildSiteEdge(
         hostedZoneId: dns.hostedZoneId,
         domainName: dns.domainName,
         recordName: dns.recordName,
+        deletionProtection: config.protectData,
         tags,
     });
     const identity = new WorkloadIdentity(site, {

@@ -40,6 +40,7 @@ export function buildSiteCompute(
         maxNodes: config.kubernetes.maxNodeCount,
         publicAccessCidrs: config.kubernetes.publicAccessCidrs,
         adminPrincipalArns: config.kubernetes.adminPrincipalArns,
+        protectSecretsKey: config.protectData,
         tags,
     });
     return { network, cluster };

@@ -38,10 +38,28 @@ export interface EntryPointArgs {
     readonly domainName: string;
     /** Label of the name users reach (`app` for `app.<domainName>`). */
     readonly recordName: string;
+    /** ALB deletion protection, so a stray destroy cannot take the site's entry point away. Default true. */
+    readonly deletionProtection?: boolean;
     readonly tags?: Record<string, string>;
 }
 
 /** `<recordName>-<site>.<domainName>`: the host Route 53 probes on this site (Host header and SNI). */
+/** Listener rule priorities AWS accepts: 1-50000. */
+const MAX_RULE_PRIORITY = 50000;
+
+/**
+ * A service's listener rule priority, from its name alone. Positions in `services` would renumber
+ * every later rule when a service is added or removed in the middle, and the update would fail on
+ * a priority still held by another rule; the paths never overlap, so order does not matter.
+ */
+export function listenerRulePriority(service: string): number {
+    let hash = 0x811c9dc5;
+    for (const char of service) {
+        hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+    }
+    return 1 + (hash % MAX_RULE_PRIORITY);
+}
+
 export function checkedHostOf(recordName: string, site: EntrySite, domainName: string): string {
     return `${recordName}-${site}.${domainName}`;
 }
@@ -54,6 +72,14 @@ export function validateEntryPointArgs(name: string, args: EntryPointArgs): stri
     }
     if (args.entryService !== undefined && !args.services.includes(args.entryService)) {
         problems.push(`entryService ${args.entryService} is not one of services`);
+    }
+    const byPriority = new Map<number, string>();
+    for (const service of args.services) {
+        const other = byPriority.get(listenerRulePriority(service));
+        if (other !== undefined && other !== service) {
+            problems.push(`services ${other} and ${service} map to the same listener rule priority; rename one`);
+        }
+        byPriority.set(listenerRulePriority(service), service);
     }
     const tooLong = args.services.filter(service => targetGroupName(name, service).length + AUTONAME_SUFFIX > MAX_TARGET_GROUP_NAME);
     if (tooLong.length > 0) {
@@ -130,6 +156,7 @@ export class EntryPoint extends pulumi.ComponentResource {
             securityGroups: [albSg.id],
             subnets: args.publicSubnetIds,
             dropInvalidHeaderFields: true,
+            enableDeletionProtection: args.deletionProtection ?? true,
             tags: tags(`${name}-alb`),
         }, parent);
 
@@ -203,10 +230,10 @@ export class EntryPoint extends pulumi.ComponentResource {
             defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
             tags: tags(`${name}-http`),
         }, parent);
-        args.services.forEach((service, index) => new aws.lb.ListenerRule(`${name}-route-${service}`, {
+        args.services.forEach(service => new aws.lb.ListenerRule(`${name}-route-${service}`, {
             region,
             listenerArn: https.arn,
-            priority: index + 1,
+            priority: listenerRulePriority(service),
             conditions: [{ pathPattern: { values: [`/${service}`, `/${service}/*`] } }],
             actions: [{ type: "forward", targetGroupArn: targetGroups[service].arn }],
             tags: tags(`${name}-route-${service}`),

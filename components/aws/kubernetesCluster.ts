@@ -34,6 +34,8 @@ export interface KubernetesClusterArgs {
      * that creates the cluster gets no implicit admin, so listing it never collides with one.
      */
     readonly adminPrincipalArns?: string[];
+    /** `protect` the secrets key. Default true. */
+    readonly protectSecretsKey?: boolean;
     readonly tags?: Record<string, string>;
 }
 
@@ -99,7 +101,8 @@ export class KubernetesCluster extends pulumi.ComponentResource {
             region,
             accountId: args.accountId,
             description: `Kubernetes secrets of ${name}`,
-            protect: false,
+            // EKS cannot change a cluster's secrets key: once it is gone, the cluster's secrets are lost for good.
+            protect: args.protectSecretsKey ?? true,
             tags: args.tags,
         }, parent);
         const secretsKeyUse = new aws.iam.RolePolicy(`${name}-cluster-kms`, {

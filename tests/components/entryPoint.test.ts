@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { checkedHostOf, ENTRY_TLS_POLICY, EntryPoint, EntryPointArgs, SERVICE_PORT, validateEntryPointArgs } from "../../components/aws";
+import { checkedHostOf, ENTRY_TLS_POLICY, EntryPoint, EntryPointArgs, listenerRulePriority, SERVICE_PORT, validateEntryPointArgs } from "../../components/aws";
 import { valueOf } from "../../plan/mockCloud";
 import { constructionError, declare } from "../support/components";
 import { named, ofType } from "../support/query";
@@ -29,6 +29,9 @@ describe("component: EntryPoint", () => {
         assert.deepStrictEqual([alb.inputs.region, alb.inputs.internal, alb.inputs.loadBalancerType], ["ap-northeast-1", false, "application"]);
         assert.deepStrictEqual(alb.inputs.subnets, ["subnet-a", "subnet-b"]);
         assert.strictEqual(alb.inputs.dropInvalidHeaderFields, true);
+        assert.strictEqual(alb.inputs.enableDeletionProtection, true);
+        const unprotected = await declare(() => new EntryPoint("standby", { ...base, deletionProtection: false }));
+        assert.strictEqual(named(unprotected.resources, "aws:lb/loadBalancer:LoadBalancer", "standby-alb").inputs.enableDeletionProtection, false);
         const sg = named(resources, "aws:ec2/securityGroup:SecurityGroup", "standby-alb-sg");
         assert.deepStrictEqual(sg.inputs.ingress.map((r: any) => [r.fromPort, r.toPort, r.cidrBlocks]).sort(), [[443, 443, ["0.0.0.0/0"]], [80, 80, ["0.0.0.0/0"]]]);
         assert.deepStrictEqual(sg.inputs.egress.map((r: any) => [r.protocol, r.fromPort, r.toPort, r.cidrBlocks]), [["tcp", SERVICE_PORT, SERVICE_PORT, ["10.20.0.0/16"]]]);
@@ -59,8 +62,18 @@ describe("component: EntryPoint", () => {
         assert.deepStrictEqual(http.inputs.defaultActions[0].redirect, { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" });
         const rules = ofType(resources, "aws:lb/listenerRule:ListenerRule");
         assert.deepStrictEqual(rules.map(r => [r.inputs.priority, r.inputs.conditions[0].pathPattern.values]), [
-            [1, ["/ai", "/ai/*"]], [2, ["/auth", "/auth/*"]], [3, ["/team", "/team/*"]],
+            [listenerRulePriority("ai"), ["/ai", "/ai/*"]], [listenerRulePriority("auth"), ["/auth", "/auth/*"]], [listenerRulePriority("team"), ["/team", "/team/*"]],
         ]);
+        // A service added in the middle of the list must not move anyone else's rule (the update would hit PriorityInUse).
+        const more = await declare(() => new EntryPoint("standby", { ...base, services: ["ai", "project", "auth", "team"] }));
+        const priorities = (found: typeof rules) => Object.fromEntries(found.map(r => [r.name, r.inputs.priority]));
+        const after = priorities(ofType(more.resources, "aws:lb/listenerRule:ListenerRule"));
+        for (const [rule, priority] of Object.entries(priorities(rules))) {
+            assert.strictEqual(after[rule], priority, rule);
+        }
+        for (const priority of Object.values(after)) {
+            assert.ok(Number.isInteger(priority) && priority >= 1 && priority <= 50000, String(priority));
+        }
         for (const rule of rules) {
             const service = rule.name.replace("standby-route-", "");
             assert.strictEqual(rule.inputs.actions[0].targetGroupArn, await valueOf(result.targetGroupArns[service]));

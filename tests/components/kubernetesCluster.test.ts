@@ -27,6 +27,9 @@ describe("component: KubernetesCluster", () => {
         assert.match(cluster.inputs.encryptionConfig.provider.keyArn, /^arn:aws:kms:ap-northeast-1:/);
         const kmsUse = named(resources, "aws:iam/rolePolicy:RolePolicy", "k-cluster-kms");
         assert.deepStrictEqual(statementsOf(kmsUse.inputs.policy)[0].Resource, cluster.inputs.encryptionConfig.provider.keyArn);
+        assert.strictEqual(named(resources, "aws:kms/key:Key", "k-secrets-key").protect, true, "losing the secrets key loses the cluster's secrets for good");
+        const unprotected = await declare(() => new KubernetesCluster("k", { ...base, protectSecretsKey: false }));
+        assert.strictEqual(named(unprotected.resources, "aws:kms/key:Key", "k-secrets-key").protect, false);
     });
 
     it("grants nobody implicit admin, keeps existing clusters' bootstrap flag (it forces replacement), and picks the upgrade policy", async () => {

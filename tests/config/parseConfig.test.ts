@@ -3,6 +3,7 @@ import { ConfigError, KNOWN_KEYS, parseConfig } from "../../config";
 import { DEFAULT_KUBERNETES_VERSION } from "../../config/defaults";
 import { eksSupportStatus } from "../../config/eksVersions";
 import { projectValues, stackFileConfig } from "../../plan/stackFiles";
+import { WORKLOADS_KNOWN_KEYS } from "../../workloads/config";
 
 const warmStandby = stackFileConfig("warm-standby");
 /** The day these tests pin for Kubernetes version support (config/eksVersions.ts was read then). */
@@ -96,7 +97,14 @@ describe("config: parseConfig", () => {
         const byKey = Object.fromEntries(error.problems.map(p => [p.key, p.message]));
         assert.deepStrictEqual(Object.keys(byKey).sort(), ["deployWorkloads", "imageTag", "primaryOrigin", "serviceReplicas", "standbyOrigin", "standbyServiceReplicas"]);
         assert.match(byKey.imageTag, /^moved to the workloads project: `pulumi -C workloads config set imageTag <tag>` on each workloads stack/);
-        assert.match(byKey.serviceReplicas, /`pulumi -C workloads config set serviceReplicas <n>`/);
+        assert.match(byKey.serviceReplicas, /`pulumi -C workloads config set replicas <n>`/);
+        assert.match(byKey.standbyServiceReplicas, /`pulumi -C workloads config set standbyReplicas <n>`/);
+        // Every key a message tells the user to set must be one the workloads project reads.
+        for (const message of Object.values(byKey)) {
+            for (const [, key] of message.matchAll(/pulumi -C workloads config set (\w+)/g)) {
+                assert.ok(WORKLOADS_KNOWN_KEYS.includes(key), `${key} is not a workloads config key`);
+            }
+        }
         assert.match(byKey.deployWorkloads, /never deploys workloads/);
         assert.match(byKey.primaryOrigin, /each AWS site now gets an ALB/);
         assert.ok(error.message.includes("multicloud-dr:imageTag moved to the workloads project"), error.message);
