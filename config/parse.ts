@@ -226,6 +226,7 @@ function checkKubernetesSupport(r: ConfigReader, version: string, extendedSuppor
  * the role ARN to use instead, and a principal listed twice (IAM names ignore case) is refused.
  */
 function readAdminArns(r: ConfigReader): string[] {
+    const before = r.problems.length;
     const arns = r.stringList("clusterAdminArns", [], value => {
         const session = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[^/]+$/.exec(value);
         if (session) {
@@ -234,6 +235,11 @@ function readAdminArns(r: ConfigReader): string[] {
         }
         return check.iamRoleOrUserArn(value);
     });
+    if (!r.has("clusterAdminArns") || (arns.length === 0 && r.problems.length === before)) {
+        r.report("clusterAdminArns", "is required: list at least one IAM role or user ARN. Clusters give nobody implicit access, " +
+            "so without an access entry no one could deploy the workloads or reach Tokyo's cluster during a failover");
+        return [];
+    }
     const lower = arns.map(arn => arn.toLowerCase());
     const twice = arns.filter((arn, i) => lower.indexOf(arn.toLowerCase()) !== i);
     if (twice.length > 0) {

@@ -51,11 +51,12 @@ describe("config: parseConfig", () => {
         assert.deepStrictEqual(config.tags, { service: "portforge" });
     });
 
-    it("fills every default when only the strategy and DNS are given", () => {
+    it("fills every default when only the strategy, DNS and cluster admins are given", () => {
         const config = parseConfig({
             strategy: "warm-standby",
             domainName: "example.org",
             hostedZoneId: "Z0123456789ABC",
+            clusterAdminArns: JSON.stringify(["arn:aws:iam::123456789012:role/platform-admin"]),
         }, DECEMBER_2_2026);
         assert.strictEqual(config.primary.region, "ap-northeast-2");
         assert.strictEqual(config.standby?.cidr, "10.20.0.0/16");
@@ -67,7 +68,7 @@ describe("config: parseConfig", () => {
         assert.strictEqual(config.dns?.healthCheckIntervalSeconds, 30);
         assert.strictEqual(config.dns?.healthCheckProtocol, "HTTPS");
         assert.deepStrictEqual(config.kubernetes.publicAccessCidrs, []);
-        assert.deepStrictEqual(config.kubernetes.adminPrincipalArns, []);
+        assert.deepStrictEqual(config.kubernetes.adminPrincipalArns, ["arn:aws:iam::123456789012:role/platform-admin"]);
         assert.strictEqual(config.kubernetes.version, DEFAULT_KUBERNETES_VERSION);
         assert.strictEqual(config.kubernetes.extendedSupport, false);
         assert.strictEqual(config.entryService, "ai", "the first service answers every unclaimed path");
@@ -170,6 +171,8 @@ describe("config: parseConfig", () => {
         { name: "a service name too long for a target group", overrides: { services: ["notifications-gateway"] }, key: "services", pattern: /longer than 13 characters/ },
         { name: "a health-check port the entry point does not listen on", overrides: { healthCheckPort: 8443 }, key: "healthCheckPort", pattern: /8443 is not where the entry point answers HTTPS.*use 443/ },
         { name: "a missing domain on warm standby", overrides: { domainName: undefined }, key: "domainName", pattern: /is required for warm-standby/ },
+        { name: "no cluster admin (nobody could reach the clusters)", overrides: { clusterAdminArns: undefined }, key: "clusterAdminArns", pattern: /^is required: list at least one IAM role or user ARN/ },
+        { name: "an empty cluster admin list", overrides: { clusterAdminArns: [] }, key: "clusterAdminArns", pattern: /^is required: list at least one IAM role or user ARN/ },
         { name: "a mistyped key", overrides: { failvoer: "true" }, key: "failvoer", pattern: /is not a setting of this program; did you mean failover\?/ },
         { name: "an alert subscription with a bad protocol", overrides: { alertSubscriptions: [{ protocol: "slack", endpoint: "x" }] }, key: "alertSubscriptions", pattern: /"slack" is not one of email, https, sms/ },
     ];
