@@ -1,7 +1,7 @@
 import { DrConfig } from "../config/types";
 import { RecoveryObjectives, STRATEGY_TARGETS } from "../strategies/objectives";
 import { DeclaredResource } from "./runOffline";
-import { ALIAS_TARGET_TTL_SECONDS } from "../components/aws/failoverDns";
+import { ALARM_EVALUATION_PERIODS, ALARM_PERIOD_SECONDS, ALIAS_TARGET_TTL_SECONDS } from "../components/aws/failoverDns";
 
 /** A span of time in minutes. */
 export interface MinuteRange {
@@ -62,7 +62,13 @@ export function impliedObjectives(config: DrConfig, resources: DeclaredResource[
     const dataLoss: DataLoss[] = [];
     if (config.strategy === "warm-standby") {
         path.push(
-            { step: "decide and set failover=true, pulumi up", minutes: { min: 2, max: 5 }, basis: "operator; the runbook command shortens it" },
+            config.enableAutoFailover
+                ? {
+                    step: "the alarm fires; the failover function confirms with Route 53, then promotes",
+                    minutes: { min: (ALARM_EVALUATION_PERIODS * ALARM_PERIOD_SECONDS) / 60, max: (ALARM_EVALUATION_PERIODS * ALARM_PERIOD_SECONDS) / 60 + 1 },
+                    basis: `${ALARM_EVALUATION_PERIODS} x ${ALARM_PERIOD_SECONDS} s alarm periods (missing data never breaches), then one Route 53 status call`,
+                }
+                : { step: "decide and set failover=true, pulumi up", minutes: { min: 2, max: 5 }, basis: "operator; the runbook command shortens it" },
             { step: "promote the Tokyo read replica", minutes: { min: 5, max: 10 }, basis: "seed 000" },
             { step: `grow Tokyo nodes to ${config.kubernetes.failoverNodeCount}`, minutes: { min: 3, max: 5 }, basis: "EC2 launch and node join", concurrentWithPrevious: true },
             { step: "point the Tokyo pods at the promoted database and restart them", minutes: { min: 2, max: 3 }, basis: "seed 000" },

@@ -84,6 +84,13 @@ describe("plan: offline plan of the shipped stacks", () => {
         assert.strictEqual(noRtc.objectives.dataLoss.find(d => d.store.startsWith("S3"))?.seconds.max, null);
     });
 
+    it("puts the alarm's three minutes on the path when the function fails over by itself, the operator's decision otherwise", async () => {
+        const auto = await makePlan({ stack: "warm-standby", sets: { enableAutoFailover: "true" } }, recordingEvaluator());
+        const first = (plan: Plan) => plan.objectives.path[1];
+        assert.deepStrictEqual([first(auto).step, first(auto).minutes], ["the alarm fires; the failover function confirms with Route 53, then promotes", { min: 3, max: 4 }]);
+        assert.strictEqual(first(warm).step, "decide and set failover=true, pulumi up");
+    });
+
     it("counts concurrent recovery steps once", () => {
         assert.deepStrictEqual(totalMinutes([
             { step: "a", minutes: { min: 5, max: 10 }, basis: "" },
