@@ -7,7 +7,11 @@ import { isMandatory } from "./policies";
 import { loadPolicyEvaluator } from "./policyPack";
 import { planJson, planText } from "./report";
 import { ProgramFailure } from "./runOffline";
-import { UnknownStackError } from "./stackFiles";
+import { knownStacks, UnknownStackError } from "./stackFiles";
+import { makeWorkloadsPlan } from "./workloadsPlan";
+import { workloadsPlanJson, workloadsPlanText } from "./workloadsReport";
+import { knownWorkloadsStacks } from "../workloads/stackFiles";
+import { WorkloadsConfigError } from "../workloads/config";
 import { PolicyConfigError as PackConfigError } from "../policies/evaluate";
 
 /** Exit codes: what a script calling the plan can rely on. */
@@ -33,8 +37,9 @@ interface CliOptions {
 export async function runPlanCli(argv: string[], write: (text: string) => void, writeError: (text: string) => void): Promise<number> {
     const program = new Command()
         .name("plan")
-        .description("Offline plan of a stack: what the program declares, its policy results, monthly cost and recovery objectives. No cloud, no Pulumi CLI.")
-        .requiredOption("-s, --stack <name>", "stack to plan (a Pulumi.<name>.yaml beside Pulumi.yaml)")
+        .description("Offline plan of a stack: what the program declares, its policy results, monthly cost and recovery objectives. No cloud, no Pulumi CLI. " +
+            "A workloads stack (workloads/Pulumi.<name>.yaml) is planned against the offline outputs of the infrastructure stack it reads.")
+        .requiredOption("-s, --stack <name>", "stack to plan (a Pulumi.<name>.yaml beside Pulumi.yaml, or in workloads/)")
         .option("--set <key=value>", "override a config key (repeatable)", keyValue)
         .option("--diff <key=value>", "also plan with this change and show what it adds, removes and costs (repeatable)", keyValue)
         .option("--policy-config <file>", "policy configuration, the same JSON as `pulumi preview --policy-pack-config`")
@@ -51,6 +56,16 @@ export async function runPlanCli(argv: string[], write: (text: string) => void, 
     try {
         const policyConfig = options.policyConfig ? readPolicyConfig(options.policyConfig) : undefined;
         const evaluate = loadPolicyEvaluator();
+        if (!knownStacks().includes(options.stack) && knownWorkloadsStacks().includes(options.stack)) {
+            if (options.diff) {
+                writeError(`plan: --diff applies to infrastructure stacks; for a workloads stack plan with --set (e.g. --set multicloud-dr:failover=true), or see both projects with \`npm run dr -- failover --stack <infrastructure stack> --dry-run\`\n`);
+                return EXIT.badInput;
+            }
+            const workloads = await makeWorkloadsPlan({ stack: options.stack, sets: options.set, policyConfig }, evaluate);
+            write(options.json ? JSON.stringify(workloadsPlanJson(workloads), null, 2) : workloadsPlanText(workloads));
+            write("\n");
+            return workloads.violations.some(isMandatory) ? EXIT.mandatoryViolation : EXIT.ok;
+        }
         const plan = await makePlan({ stack: options.stack, sets: options.set, policyConfig }, evaluate);
         let diff: PlanDiff | undefined;
         if (options.diff) {
@@ -61,7 +76,11 @@ export async function runPlanCli(argv: string[], write: (text: string) => void, 
         write("\n");
         return plan.violations.some(isMandatory) ? EXIT.mandatoryViolation : EXIT.ok;
     } catch (error) {
-        if (error instanceof UnknownStackError || error instanceof ConfigError || error instanceof ProgramFailure || error instanceof PolicyConfigError || error instanceof PackConfigError) {
+        if (error instanceof UnknownStackError && !knownStacks().includes(options.stack)) {
+            writeError(`plan: unknown stack "${options.stack}": no Pulumi.${options.stack}.yaml here or in workloads/; known stacks: ${[...knownStacks(), ...knownWorkloadsStacks().map(s => `${s} (workloads)`)].join(", ")}\n`);
+            return EXIT.badInput;
+        }
+        if (error instanceof UnknownStackError || error instanceof ConfigError || error instanceof WorkloadsConfigError || error instanceof ProgramFailure || error instanceof PolicyConfigError || error instanceof PackConfigError) {
             writeError(`plan: ${error.message}\n`);
             return EXIT.badInput;
         }

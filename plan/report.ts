@@ -27,7 +27,8 @@ export function planJson(plan: Plan, diff?: PlanDiff): Record<string, unknown> {
     };
 }
 
-function table(head: string[], rows: (string | number)[][]): string {
+/** A compact text table. */
+export function table(head: string[], rows: (string | number)[][]): string {
     const t = new Table({ head, style: { head: [], border: [], compact: true } });
     t.push(...rows.map(row => row.map(String)));
     return t.toString();

@@ -1,5 +1,5 @@
 import { WorkloadSiteName } from "../lib/workloadSite";
-import { offlineInfraOutputs } from "./offlineInfra";
+import { offlineInfraOutputs } from "../plan/offlineInfra";
 import { DR_PROJECTS, workloadsStackProblems } from "./projects";
 import { diffResources, ResourceDiff } from "./resourceDiff";
 import { WorkloadsOffline } from "./workloadsOffline";

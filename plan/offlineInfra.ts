@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "../config/defaults";
 import { defineStack } from "../program";
-import { runProgram } from "../plan/runOffline";
-import { stackFileConfig } from "../plan/stackFiles";
+import { runProgram } from "./runOffline";
+import { stackFileConfig } from "./stackFiles";
 
 /**
  * The stack outputs the infrastructure program would export for `Pulumi.<stack>.yaml` with
