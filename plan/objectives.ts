@@ -91,7 +91,9 @@ export function impliedObjectives(config: DrConfig, resources: DeclaredResource[
             { step: "app VM restores the newest dump plus shipped binlogs", minutes: { min: 5, max: 60 }, basis: "grows with database size; `npm run drill` measures it" },
             { step: "verify the restore, set serveApp=true, pulumi up", minutes: { min: 10, max: 30 }, basis: "operator; seed 001 puts the switch at T+120" },
         );
-        const agent = resources.some(r => r.type === "aws:ec2/instance:Instance" && String(r.inputs.userData ?? "").includes("mysql-dr-agent.service"));
+        // The agent unit is installed by the backup instance's SSM document (older stacks: its user data).
+        const agent = resources.some(r => (r.type === "aws:ec2/instance:Instance" && String(r.inputs.userData ?? "").includes("mysql-dr-agent.service"))
+            || (r.type === "aws:ssm/document:Document" && String(r.inputs.content ?? "").includes("mysql-dr-agent.service")));
         dataLoss.push(agent
             ? { store: "RDS MySQL (binlogs streamed to Azure Blob)", seconds: { min: AGENT_SHIP_INTERVAL_SECONDS, max: 3 }, basis: "binlog events shipped as they arrive; the drill measures the loss (target <= 1 s median, never above 3 s)" }
             : { store: "RDS MySQL", seconds: { min: 0, max: null }, basis: "no backup agent declared: nothing leaves Seoul" });

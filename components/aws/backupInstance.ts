@@ -6,7 +6,8 @@ import { awsManagedPolicyArn, policyDocument, serviceTrustPolicy } from "../../l
 import { childTags } from "../tags";
 import { assertValidArgs } from "../validation";
 import {
-    backupInstanceUserData, BackupInstanceBoot, backupToolInstallDocument, BackupToolRelease, TOOL_INSTALL_SCHEDULE,
+    backupAgentConfigSha256, backupAgentDocument, backupAgentFiles, BackupAgentConfig, BackupAgentRelease, backupInstanceUserData,
+    TOOL_INSTALL_SCHEDULE,
 } from "./backupInstanceBoot";
 import { SecureBucket } from "./secureBucket";
 
@@ -68,9 +69,11 @@ export function assetSha256(asset: pulumi.asset.Asset): pulumi.Output<string> {
  * The pilot light's only always-on AWS compute: a small instance in a private subnet that runs
  * the backup agent under systemd. IMDSv2 only, no SSH (Session Manager instead), an encrypted root
  * volume, and a role that can read exactly one secret and one object, publish one metric
- * namespace, and register with Session Manager. The tool is installed, and every new build
- * shipped, by an SSM association whose parameters carry the build's S3 version and sha256: a new
- * build updates the association, never the instance.
+ * namespace, and register with Session Manager. User data is a fixed bootstrap (packages, user,
+ * directories). The agent's configuration (settings, scripts, units) and the tool are written, and
+ * every change shipped, by an SSM association: its document embeds the configuration and its
+ * parameters carry the configuration's digest and the build's S3 version and sha256, so a changed
+ * setting or a new build updates the association, never the instance.
  */
 export class BackupInstance extends pulumi.ComponentResource {
     readonly instanceId: pulumi.Output<string>;
@@ -81,6 +84,8 @@ export class BackupInstance extends pulumi.ComponentResource {
     readonly artifactUri: pulumi.Output<string>;
     /** Hex sha256 of the build the association installs. */
     readonly toolSha256: pulumi.Output<string>;
+    /** Hex sha256 of the agent configuration the association writes. */
+    readonly configSha256: pulumi.Output<string>;
 
     constructor(name: string, args: BackupInstanceArgs, opts?: pulumi.ComponentResourceOptions) {
         assertValidArgs("BackupInstance", name, validateBackupInstanceArgs(args));
@@ -108,7 +113,7 @@ export class BackupInstance extends pulumi.ComponentResource {
             recoveryWindowInDays: 7,
             tags: tags(`${name}-settings`),
         }, parent);
-        new aws.secretsmanager.SecretVersion(`${name}-settings-value`, {
+        const secretVersion = new aws.secretsmanager.SecretVersion(`${name}-settings-value`, {
             region,
             secretId: secret.id,
             secretString: pulumi.secret(pulumi.jsonStringify(args.secretSettings)),
@@ -152,16 +157,6 @@ export class BackupInstance extends pulumi.ComponentResource {
             tags: tags(`${name}-sg`),
         }, parent);
 
-        // Nothing about the build goes into user data: a changed user data replaces the instance.
-        const userData = pulumi.all([secret.arn, pulumi.output(args.settings)]).apply(([secretArn, settings]) => {
-            const boot: BackupInstanceBoot = {
-                region,
-                secretArn,
-                settings: settings as Record<string, string>,
-                binlogRetentionHours: args.binlogRetentionHours,
-            };
-            return backupInstanceUserData(boot);
-        });
         // Looked up only when not pinned: during a Seoul outage this call would itself need Seoul's SSM.
         // Only a looked-up image is ignored: ignoreChanges keeps the state's image even on `--replace`.
         const ami = args.ami ?? aws.ssm.getParameterOutput({ name: AL2023_AMI_PARAMETER, region }, { parent: this }).value;
@@ -176,25 +171,40 @@ export class BackupInstance extends pulumi.ComponentResource {
             metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
             rootBlockDevice: { encrypted: true, kmsKeyId: args.kmsKeyArn, volumeType: "gp3", volumeSize: 30, deleteOnTermination: true },
             monitoring: true,
-            userData,
+            // Packages, user and directories only: no setting or build is in it.
+            userData: backupInstanceUserData(),
             userDataReplaceOnChange: true,
             tags: tags(name),
-        }, { parent: this, ignoreChanges: args.ami === undefined ? ["ami"] : [] });
+        }, {
+            parent: this,
+            // userData: instances deployed before the bootstrap shrank keep their longer script in state,
+            // so comparing would replace them; the association converges both kinds of instance.
+            ignoreChanges: args.ami === undefined ? ["ami", "userData"] : ["userData"],
+        });
 
         const toolSha256 = assetSha256(args.artifact);
+        const agentConfig: pulumi.Output<BackupAgentConfig> = pulumi.all([secret.arn, pulumi.output(args.settings), secretVersion.versionId])
+            .apply(([secretArn, settings, secretVersionId]) => ({
+                region,
+                secretArn,
+                settings: settings as Record<string, string>,
+                binlogRetentionHours: args.binlogRetentionHours,
+                secretVersionId,
+            }));
+        const configSha256 = agentConfig.apply(config => backupAgentConfigSha256(backupAgentFiles(config)));
         const installDocument = new aws.ssm.Document(`${name}-tool-install`, {
             region,
             documentType: "Command",
             documentFormat: "JSON",
-            content: backupToolInstallDocument(),
+            content: agentConfig.apply(config => backupAgentDocument(config)),
             tags: tags(`${name}-tool-install`),
         }, parent);
-        const release: pulumi.Output<BackupToolRelease> = pulumi.all([bucket.bucketName, artifact.key, artifact.versionId, toolSha256])
-            .apply(([bucketName, key, version, sha256]) => ({ region, bucket: bucketName, key, version: version ?? "", sha256 }));
+        const release: pulumi.Output<BackupAgentRelease> = pulumi.all([bucket.bucketName, artifact.key, artifact.versionId, toolSha256, configSha256])
+            .apply(([bucketName, key, version, sha256, config]) => ({ region, bucket: bucketName, key, version: version ?? "", sha256, configSha256: config }));
         new aws.ssm.Association(`${name}-tool-release`, {
             region,
             name: installDocument.name,
-            // A new script version updates the association too, so it runs at once.
+            // A new document version (any configuration change) updates the association too, so it runs at once.
             documentVersion: installDocument.latestVersion,
             targets: [{ key: "InstanceIds", values: [instance.id] }],
             parameters: release.apply(r => ({ ...r })),
@@ -211,6 +221,9 @@ export class BackupInstance extends pulumi.ComponentResource {
         this.roleArn = role.arn;
         this.artifactUri = pulumi.interpolate`s3://${bucket.bucketName}/${artifact.key}`;
         this.toolSha256 = toolSha256;
-        this.registerOutputs({ instanceId: this.instanceId, ami: this.ami, secretArn: this.secretArn, toolSha256: this.toolSha256 });
+        this.configSha256 = configSha256;
+        this.registerOutputs({
+            instanceId: this.instanceId, ami: this.ami, secretArn: this.secretArn, toolSha256: this.toolSha256, configSha256: this.configSha256,
+        });
     }
 }

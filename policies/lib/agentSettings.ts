@@ -10,14 +10,33 @@ export const AGENT_DEFAULTS = {
     DR_FULL_BACKUP_INTERVAL: "24h",
 } as const;
 
-/** The `DR_*` settings an instance's user data writes for the backup agent, by key. */
-export function agentSettingsOf(props: { userData?: string; userDataBase64?: string }): Record<string, string> | Unknown {
+/** The backup agent's settings file, which the SSM document's script writes from a base64 `put` line. */
+const SETTINGS_PUT = /^if put \S*\/agent\.env \S+ \S+ '([A-Za-z0-9+/=]*)'/;
+
+/** The settings file's text inside an SSM Command document's content (JSON), or "" when it writes none. */
+function settingsInDocument(content: string): string {
+    try {
+        const steps: { inputs?: { runCommand?: unknown } }[] = JSON.parse(content).mainSteps ?? [];
+        const lines = steps.flatMap(step => (Array.isArray(step.inputs?.runCommand) ? step.inputs!.runCommand.map(String) : []));
+        return lines.map(line => SETTINGS_PUT.exec(line)?.[1]).filter((b64): b64 is string => b64 !== undefined)
+            .map(b64 => Buffer.from(b64, "base64").toString("utf8")).join("\n");
+    } catch {
+        return "";
+    }
+}
+
+/**
+ * The `DR_*` settings written for the backup agent, by key: from an instance's user data, or from
+ * the SSM document (`content`) that configures the backup instance in place.
+ */
+export function agentSettingsOf(props: { userData?: string; userDataBase64?: string; content?: string }): Record<string, string> | Unknown {
     const plain = readKnown(() => props.userData);
     const encoded = readKnown(() => props.userDataBase64);
-    if (plain === UNKNOWN || encoded === UNKNOWN) {
+    const document = readKnown(() => props.content);
+    if (plain === UNKNOWN || encoded === UNKNOWN || document === UNKNOWN) {
         return UNKNOWN;
     }
-    const text = [plain ?? "", encoded ? Buffer.from(encoded, "base64").toString("utf8") : ""].join("\n");
+    const text = [plain ?? "", encoded ? Buffer.from(encoded, "base64").toString("utf8") : "", document ? settingsInDocument(document) : ""].join("\n");
     const settings: Record<string, string> = {};
     for (const match of text.matchAll(/^\s*(DR_[A-Z0-9_]+)=(.*)$/gm)) {
         settings[match[1]] = match[2].trim().replace(/^(["'])(.*)\1$/, "$2");

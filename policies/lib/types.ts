@@ -44,6 +44,15 @@ export const T = {
     targetGroup: "aws:lb/targetGroup:TargetGroup",
     albTargetGroup: "aws:alb/targetGroup:TargetGroup",
     iamRole: "aws:iam/role:Role",
+    listenerRule: "aws:lb/listenerRule:ListenerRule",
+    albListenerRule: "aws:alb/listenerRule:ListenerRule",
+    listener: "aws:lb/listener:Listener",
+    albListener: "aws:alb/listener:Listener",
+    eip: "aws:ec2/eip:Eip",
+    bucketLogging: "aws:s3/bucketLogging:BucketLogging",
+    bucketLoggingV2: "aws:s3/bucketLoggingV2:BucketLoggingV2",
+    bucketEncryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    bucketEncryptionV2: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
     podDisruptionBudget: "kubernetes:policy/v1:PodDisruptionBudget",
     pod: "kubernetes:core/v1:Pod",
     replicationController: "kubernetes:core/v1:ReplicationController",
@@ -75,6 +84,7 @@ export interface RecordProps {
     ttl?: number;
     healthCheckId?: string;
     setIdentifier?: string;
+    allowOverwrite?: boolean;
     failoverRoutingPolicies?: { type?: string }[];
     aliases?: { name?: string; zoneId?: string; evaluateTargetHealth?: boolean }[];
 }
@@ -114,4 +124,18 @@ export interface BlobContainerProps {
     accountName?: string;
     containerName?: string;
     publicAccess?: string;
+}
+
+/** aws:lb/listenerRule:ListenerRule (and its aws:alb alias). */
+export interface ListenerRuleProps {
+    region?: string;
+    listenerArn?: string;
+    priority?: number;
+}
+
+/** aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration (and V2). */
+export interface BucketEncryptionProps {
+    region?: string;
+    bucket?: string;
+    rules?: { applyServerSideEncryptionByDefault?: { sseAlgorithm?: string; kmsMasterKeyId?: string } }[];
 }

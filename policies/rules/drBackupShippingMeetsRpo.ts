@@ -53,7 +53,8 @@ export const drBackupShippingMeetsRpo: StackValidationPolicy = {
         if (containers.length === 0) {
             args.notApplicable("The stack declares no backup container");
         }
-        const instances = stackResourcesOfType(args.resources, T.instance);
+        // The backup instance's settings live in the SSM document that configures it in place; older stacks had them in user data.
+        const instances = [...stackResourcesOfType(args.resources, T.instance), ...stackResourcesOfType(args.resources, "aws:ssm/document:Document")];
         const agents = instances.map(instance => ({ instance, settings: agentSettingsOf(instance.props) }));
         if (agents.some(agent => agent.settings === UNKNOWN)) {
             return;

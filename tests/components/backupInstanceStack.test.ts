@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { parseConfig } from "../../config";
-import { AMI_ID_PATTERN } from "../../components/aws";
+import { AMI_ID_PATTERN, BACKUP_PATHS } from "../../components/aws";
 import { valueOf } from "../../plan/mockCloud";
 import { ProgramFailure } from "../../plan/runOffline";
 import { stackFileConfig } from "../../plan/stackFiles";
@@ -18,12 +18,35 @@ function pilotLightConfig(extra: Record<string, string> = {}): Record<string, st
     return { ...raw, ...extra };
 }
 
+/** The agent settings file a backup document's script writes, decoded from its `put` line. */
+function settingsIn(content: string): string {
+    const lines: string[] = JSON.parse(content).mainSteps[0].inputs.runCommand;
+    const line = lines.find(l => l.startsWith(`if put ${BACKUP_PATHS.config} `));
+    assert.ok(line, "the document writes the settings file");
+    return Buffer.from(/'([A-Za-z0-9+/=]*)'/.exec(line)![1], "base64").toString("utf8");
+}
+
 describe("stack: pilot-light backup instance image", () => {
     it("boots the pinned backupInstanceAmi and reports the running image as the backupInstanceAmi output", async () => {
         const run = await runStack<PilotLightOutputs>("pilot-light", { "multicloud-dr:backupInstanceAmi": PINNED });
         const instance = named(run.resources, "aws:ec2/instance:Instance", "backup-agent");
         assert.strictEqual(instance.inputs.ami, PINNED);
         assert.strictEqual(await valueOf(run.outputs.backupInstanceAmi), PINNED, "the runbook pins from this output");
+    });
+
+    it("changes fullBackupIntervalHours and binlogRetentionHours in place: only the association's document and digest differ", async () => {
+        const before = await runStack<PilotLightOutputs>("pilot-light", { "multicloud-dr:backupInstanceAmi": PINNED, "multicloud-dr:fullBackupIntervalHours": "24", "multicloud-dr:binlogRetentionHours": "24" });
+        const after = await runStack<PilotLightOutputs>("pilot-light", { "multicloud-dr:backupInstanceAmi": PINNED, "multicloud-dr:fullBackupIntervalHours": "6", "multicloud-dr:binlogRetentionHours": "72" });
+        const instance = (run: typeof before) => named(run.resources, "aws:ec2/instance:Instance", "backup-agent").inputs;
+        const association = (run: typeof before) => named(run.resources, "aws:ssm/association:Association", "backup-agent-tool-release").inputs;
+        const document = (run: typeof before) => named(run.resources, "aws:ssm/document:Document", "backup-agent-tool-install").inputs;
+        assert.deepStrictEqual(instance(after), instance(before), "no instance input changes, so nothing replaces it");
+        assert.ok(!String(instance(after).userData).includes("DR_FULL_BACKUP_INTERVAL"), "settings are not in user data");
+        assert.notStrictEqual(association(after).parameters.configSha256, association(before).parameters.configSha256);
+        assert.deepStrictEqual({ ...association(after).parameters, configSha256: undefined }, { ...association(before).parameters, configSha256: undefined });
+        assert.match(settingsIn(document(before).content), /^DR_FULL_BACKUP_INTERVAL=24h$/m);
+        assert.match(settingsIn(document(after).content), /^DR_FULL_BACKUP_INTERVAL=6h$/m);
+        assert.notStrictEqual(document(after).content, document(before).content);
     });
 
     it("accepts exactly the ids the component accepts", () => {

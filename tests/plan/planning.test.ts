@@ -79,6 +79,11 @@ describe("plan: offline plan of the shipped stacks", () => {
         assert.strictEqual(warm.objectives.withinTargets, true);
     });
 
+    it("finds the pilot light's backup agent (installed by its SSM document) and bounds the database's loss by it", () => {
+        assert.deepStrictEqual(pilot.objectives.dataLoss[0].store, "RDS MySQL (binlogs streamed to Azure Blob)");
+        assert.strictEqual(pilot.objectives.dataLoss[0].seconds.max, 3);
+    });
+
     it("says what losing Replication Time Control does to the S3 bound", async () => {
         const noRtc = await makePlan({ stack: "warm-standby", sets: { bucketReplicationTimeControl: "false" } }, recordingEvaluator());
         assert.strictEqual(noRtc.objectives.dataLoss.find(d => d.store.startsWith("S3"))?.seconds.max, null);

@@ -10,7 +10,8 @@ const PACK_POLICIES = [
     "aws-rds-encrypted", "aws-s3-public-access-blocked", "aws-ec2-imdsv2", "aws-sg-no-world-admin-ports", "aws-iam-no-wildcard-actions",
     "azure-storage-secure-transport", "azure-mysql-secure", "azure-vm-ssh-key-only",
     "aws-lambda-no-reserved-concurrency", "aws-ec2-ami-pinned", "aws-eks-version-supported", "aws-rds-final-snapshot-unique",
-    "aws-resource-name-limits", "kubernetes-pdb-unhealthy-eviction", "kubernetes-nonroot-numeric-user",
+    "aws-resource-name-limits", "aws-route53-record-unique", "aws-lb-listener-rule-priority-unique", "aws-ec2-eip-quota",
+    "aws-s3-log-target-sse-s3", "kubernetes-pdb-unhealthy-eviction", "kubernetes-nonroot-numeric-user",
 ];
 const unencrypted = resource("aws:rds/instance:Instance", "db", { storageEncrypted: false }, { protect: true, parentUrn: "urn:parent" });
 

@@ -53,7 +53,8 @@ describe("policy pack on the whole program (mock runtime)", () => {
     it("applies the DR policies to what each stack declares (not applicable only where the stack has no such thing)", () => {
         const stackLevel = (key: string) => runs.get(key)!.evaluation.notApplicable.filter(n => n.resource === undefined).map(n => n.policy).sort();
         assert.deepStrictEqual(stackLevel("warm-standby normal times"), ["dr-backup-shipping-meets-rpo", "dr-backups-immutable"]);
-        assert.deepStrictEqual(stackLevel("pilot-light normal times"), []);
+        // The pilot-light stack keeps no application buckets, so nothing is access-logged.
+        assert.deepStrictEqual(stackLevel("pilot-light normal times"), ["aws-s3-log-target-sse-s3"]);
     });
 
     it("runs the AWS deployability policies on the resources they are about, in some stack", () => {
@@ -97,8 +98,31 @@ describe("policy pack on the whole program (mock runtime)", () => {
         assert.deepStrictEqual(await messages(r => r.name === "portforge-team-public-access", warm), ["aws-s3-public-access-blocked: portforge-team"]);
         assert.deepStrictEqual(await messages(r => r.name === "portforge-team-versioning", warm), ["dr-stateful-resources-protected: portforge-team"]);
         assert.deepStrictEqual(await messages(r => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm"), ["dr-health-check-alarmed: failover-primary-health"]);
-        assert.deepStrictEqual(await messages(r => r.type === "aws:ec2/instance:Instance"), ["dr-backup-shipping-meets-rpo: drbackups-container"]);
+        // The agent's settings arrive through the backup instance's SSM document, not its user data.
+        assert.deepStrictEqual(await messages(r => r.type === "aws:ssm/document:Document"), ["dr-backup-shipping-meets-rpo: drbackups-container"]);
         assert.deepStrictEqual(await messages(r => r.type === "azure-native:storage:BlobContainerImmutabilityPolicy"), ["dr-backups-immutable: drbackups-container"]);
+    });
+
+    it("joins the program's records, listener rules, Elastic IPs and log buckets for the deployability stack policies: breaking one is reported", async () => {
+        const { resources } = runs.get("warm-standby normal times")!;
+        // Stack policies see the provider's outputs, so a change goes into inputs and outputs alike.
+        const changing = (name: string, type: string, change: Record<string, unknown>) => resources.map(r => (r.name === name && r.type === type
+            ? { ...r, inputs: { ...r.inputs, ...change }, outputs: r.outputs && { ...r.outputs, ...change } }
+            : r));
+        const found = async (from: EvaluatedResource[], policyConfig: Record<string, unknown> = {}) => (await evaluatePolicies(from, { policyConfig })).violations
+            .map(v => `${v.policy} ${v.enforcementLevel} ${v.resource?.name ?? "(stack)"}`);
+        assert.deepStrictEqual(await found(changing("standby-cert-validation-0", "aws:route53/record:Record", { allowOverwrite: false })), [
+            "aws-route53-record-unique mandatory standby-cert-validation-0",
+        ]);
+        const aiPriority = resources.find(r => r.name === "primary-route-ai")!.inputs.priority;
+        assert.deepStrictEqual(await found(changing("primary-route-auth", "aws:lb/listenerRule:ListenerRule", { priority: aiPriority })), [
+            "aws-lb-listener-rule-priority-unique mandatory primary-route-auth",
+        ]);
+        const kms = [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }];
+        assert.deepStrictEqual(await found(changing("buckets-access-logs-encryption", "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", { rules: kms })), [
+            "aws-s3-log-target-sse-s3 mandatory buckets-access-logs",
+        ]);
+        assert.deepStrictEqual(await found(resources, { "aws-ec2-eip-quota": { maxElasticIpsPerRegion: 2 } }), ["aws-ec2-eip-quota advisory (stack)"]);
     });
 
     it("holds the maintenance site to HTTPS once its documented exemption is removed", async () => {

@@ -110,8 +110,15 @@ describe("program: pilot-light stack, normal mode", () => {
         const sg = named(resources, "aws:ec2/securityGroup:SecurityGroup", "backup-agent-sg");
         assert.strictEqual(sg.inputs.ingress, undefined, "no inbound rule at all");
         assert.deepStrictEqual(leakedSecrets(instance.inputs.userData), []);
-        assert.match(instance.inputs.userData, /systemctl enable --now mysql-dr-binlog-retention.service mysql-dr-agent.service/);
-        assert.match(instance.inputs.userData, /binlog retention hours', 24/);
+        // Settings, scripts and units arrive through the SSM association's document, changed in place.
+        const document: string = named(resources, "aws:ssm/document:Document", "backup-agent-tool-install").inputs.content;
+        assert.deepStrictEqual(leakedSecrets(document), []);
+        assert.match(document, /systemctl enable mysql-dr-agent\.service/);
+        const written = (JSON.parse(document).mainSteps[0].inputs.runCommand as string[])
+            .map(line => /^if put \S+ \S+ \S+ '([A-Za-z0-9+/=]*)'/.exec(line)?.[1]).filter((b64): b64 is string => b64 !== undefined)
+            .map(b64 => Buffer.from(b64, "base64").toString("utf8")).join("\n");
+        assert.match(written, /binlog retention hours', 24/);
+        assert.doesNotMatch(instance.inputs.userData, /binlog retention|DR_/, "user data is the fixed bootstrap");
         const settings = named(resources, "aws:secretsmanager/secretVersion:SecretVersion", "backup-agent-settings-value");
         assert.ok(settings.secretInputs.includes("secretString"));
         const values = JSON.parse(settings.inputs.secretString);

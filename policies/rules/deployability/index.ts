@@ -1,25 +1,34 @@
 import { Policies } from "@pulumi/policy";
 import { awsEc2AmiPinned } from "./awsEc2AmiPinned";
+import { awsEc2EipQuota } from "./awsEc2EipQuota";
 import { awsEksVersionSupported } from "./awsEksVersionSupported";
 import { awsLambdaNoReservedConcurrency } from "./awsLambdaNoReservedConcurrency";
+import { awsLbListenerRulePriorityUnique } from "./awsLbListenerRulePriorityUnique";
 import { awsRdsFinalSnapshotUnique } from "./awsRdsFinalSnapshotUnique";
 import { awsResourceNameLimits } from "./awsResourceNameLimits";
+import { awsRoute53RecordUnique } from "./awsRoute53RecordUnique";
+import { awsS3LogTargetSseS3 } from "./awsS3LogTargetSseS3";
 import { kubernetesNonrootNumericUser } from "./kubernetesNonrootNumericUser";
 import { kubernetesPdbUnhealthyEviction } from "./kubernetesPdbUnhealthyEviction";
 
 export {
     awsEc2AmiPinned,
+    awsEc2EipQuota,
     awsEksVersionSupported,
     awsLambdaNoReservedConcurrency,
+    awsLbListenerRulePriorityUnique,
     awsRdsFinalSnapshotUnique,
     awsResourceNameLimits,
+    awsRoute53RecordUnique,
+    awsS3LogTargetSseS3,
     kubernetesNonrootNumericUser,
     kubernetesPdbUnhealthyEviction,
 };
 
 /**
  * The deployability group: what makes a first `pulumi up` (or a later update or destroy) fail or
- * replace something although the preview passes, checked on resource inputs before deploy.
+ * replace something although the preview passes, checked on resource inputs (and, for the stack
+ * policies, on the whole stack) before deploy.
  */
 export const deployabilityPolicies: Policies = [
     awsLambdaNoReservedConcurrency,
@@ -27,6 +36,10 @@ export const deployabilityPolicies: Policies = [
     awsEksVersionSupported,
     awsRdsFinalSnapshotUnique,
     awsResourceNameLimits,
+    awsRoute53RecordUnique,
+    awsLbListenerRulePriorityUnique,
+    awsEc2EipQuota,
+    awsS3LogTargetSseS3,
     kubernetesPdbUnhealthyEviction,
     kubernetesNonrootNumericUser,
 ];

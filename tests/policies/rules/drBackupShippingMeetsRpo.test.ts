@@ -62,6 +62,19 @@ describe("policy dr-backup-shipping-meets-rpo", () => {
         assert.deepStrictEqual((await findings(drBackupShippingMeetsRpo, [container, encoded])).length, 1);
     });
 
+    it("reads the settings from the SSM document that configures the backup instance in place", async () => {
+        const put = (settings: string) => `if put /etc/mysql-dr/agent.env 0640 root:mysql-dr '${Buffer.from(`${settings}\n`).toString("base64")}'; then owe mysql-dr-agent.service; fi`;
+        const document = (settings: string) => resource("aws:ssm/document:Document", "backup-agent-tool-install", {
+            documentType: "Command",
+            content: JSON.stringify({ schemaVersion: "2.2", mainSteps: [{ action: "aws:runShellScript", name: "install", inputs: { runCommand: ["#!/bin/bash", put(settings), "systemctl enable mysql-dr-agent.service"] } }] }),
+        });
+        const bare = changed(agent, { userData: "#!/bin/bash\ndnf install -y jq" });
+        assert.deepStrictEqual(await findings(drBackupShippingMeetsRpo, [container, bare, document(agentSettings)]), []);
+        assert.deepStrictEqual((await findings(drBackupShippingMeetsRpo, [container, bare, document(`${agentSettings}\nDR_STALL_TIMEOUT=10m`)])).length, 1);
+        assert.match((await findings(drBackupShippingMeetsRpo, [container, bare]))[0], /backup container mysql-backups has no backup agent/);
+        assert.deepStrictEqual(await findings(drBackupShippingMeetsRpo, [container, bare, changed(document(agentSettings), { content: UNKNOWN_STRING })]), [], "skipped while unknown");
+    });
+
     it("skips while an instance's user data is unknown at preview", async () => {
         assert.deepStrictEqual(await findings(drBackupShippingMeetsRpo, [container, changed(agent, { userData: UNKNOWN_STRING })]), []);
     });
