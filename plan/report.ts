@@ -2,7 +2,7 @@ import Table from "cli-table3";
 import { regionOf } from "./cost/estimate";
 import { PlanDiff } from "./diff";
 import { Plan } from "./plan";
-import { isMandatory } from "./policies";
+import { EvaluatedPolicy, isMandatory, PlanViolation } from "./policies";
 import { buildTree, countByRegion, countByType, isCloudResource, renderTree } from "./tree";
 
 /** The machine-readable plan (`--json`). */
@@ -38,6 +38,17 @@ function usd(amount: number): string {
     return `$${amount.toFixed(2)}`;
 }
 
+/** The policy results for people: a count line, then a table of the violations if there are any. */
+export function policiesText(policies: readonly EvaluatedPolicy[], violations: readonly PlanViolation[]): string[] {
+    const mandatory = violations.filter(isMandatory);
+    const out = [`Policies: ${policies.length} evaluated, ${violations.length} violation(s), ${mandatory.length} mandatory`];
+    if (violations.length > 0) {
+        out.push(table(["policy", "level", "resource", "message"],
+            violations.map(v => [v.policy, v.enforcementLevel, v.resource ? `${v.resource.name} (${v.resource.type})` : "(stack)", v.message])));
+    }
+    return out;
+}
+
 /** The plan for people: tree, counts, policies, cost, objectives, and the diff when asked. */
 export function planText(plan: Plan, diff?: PlanDiff): string {
     const cloud = plan.resources.filter(isCloudResource);
@@ -52,12 +63,7 @@ export function planText(plan: Plan, diff?: PlanDiff): string {
     out.push(table(["type", "count"], countByType(plan.resources).map(c => [c.type, c.count])));
     out.push(table(["region", "count"], countByRegion(plan.resources).map(c => [c.region, c.count])));
     out.push("");
-    const mandatory = plan.violations.filter(isMandatory);
-    out.push(`Policies: ${plan.policies.length} evaluated, ${plan.violations.length} violation(s), ${mandatory.length} mandatory`);
-    if (plan.violations.length > 0) {
-        out.push(table(["policy", "level", "resource", "message"],
-            plan.violations.map(v => [v.policy, v.enforcementLevel, v.resource ? `${v.resource.name} (${v.resource.type})` : "(stack)", v.message])));
-    }
+    out.push(...policiesText(plan.policies, plan.violations));
     out.push("");
     out.push(`Monthly cost estimate: ${usd(plan.cost.monthlyUsd)} for what is priced, plus usage (list prices; sources in plan/cost/prices.ts)`);
     out.push(`  by site: ${Object.entries(plan.cost.monthlyUsdBySite).map(([site, amount]) => `${site} ${usd(amount)}`).join(", ")}`);

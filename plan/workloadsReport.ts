@@ -1,5 +1,4 @@
-import { isMandatory } from "./policies";
-import { table } from "./report";
+import { policiesText, table } from "./report";
 import { buildTree, countByType, isCloudResource, renderTree } from "./tree";
 import { WorkloadsPlan } from "./workloadsPlan";
 
@@ -32,11 +31,6 @@ export function workloadsPlanText(plan: WorkloadsPlan): string {
     out.push("");
     out.push(table(["type", "count"], countByType(plan.resources).map(c => [c.type, c.count])));
     out.push("");
-    const mandatory = plan.violations.filter(isMandatory);
-    out.push(`Policies: ${plan.policies.length} evaluated, ${plan.violations.length} violation(s), ${mandatory.length} mandatory`);
-    if (plan.violations.length > 0) {
-        out.push(table(["policy", "level", "resource", "message"],
-            plan.violations.map(v => [v.policy, v.enforcementLevel, v.resource ? `${v.resource.name} (${v.resource.type})` : "(stack)", v.message])));
-    }
+    out.push(...policiesText(plan.policies, plan.violations));
     return out.join("\n");
 }

@@ -14,7 +14,7 @@ import { CommonOutputs, primaryOutputs } from "./outputs";
 import { buildPrimarySite } from "./primarySite";
 import { buildSiteEdge } from "./siteEdge";
 import { siteTags } from "./tags";
-import { workloadSites, WorkloadSitesOutput } from "./workloadSites";
+import { primarySiteForWorkloads, workloadSites, WorkloadSitesOutput } from "./workloadSites";
 
 /** Outputs of the pilot-light stack. */
 export interface PilotLightOutputs extends CommonOutputs {
@@ -169,21 +169,7 @@ export function buildPilotLight(config: DrConfig, accountId: pulumi.Output<strin
     // The secondary is not probed: the maintenance page and the gateway listen on plain HTTP, the primary's probe is HTTPS.
     // It is a host outside AWS, so the pair are CNAMEs.
     const dns = buildFailoverDns(config, dnsConfig, zone, accountId, primaryEdge.entry, { target: { kind: "cname", host: secondaryTarget } });
-    const sites = workloadSites(config, dnsConfig, {
-        primary: {
-            role: "primary",
-            region: primary.region,
-            network: primary.network,
-            cluster: primary.cluster,
-            edge: primaryEdge,
-            database: primary.database,
-            readOnly: false,
-            secretArn: primary.credentials.secretArn,
-            buckets: Object.fromEntries(Object.entries(primary.buckets.buckets).map(([name, pair]) => [name, pair.primary.bucketName])),
-            tables: primary.tables.tableNames,
-            repositoryUrls: primary.registry.repositoryUrls,
-        },
-    }, accountId);
+    const sites = workloadSites(config, dnsConfig, { primary: primarySiteForWorkloads(primary, primaryEdge) }, accountId);
 
     return {
         ...primaryOutputs(config, primary, config.emergency ? azure.location : primary.region, recoveryObjectives("pilot-light", dns.detectionSeconds)),

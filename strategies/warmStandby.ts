@@ -10,7 +10,7 @@ import { buildPrimarySite } from "./primarySite";
 import { buildStandbySite } from "./standbySite";
 import { buildSiteEdge, inRegion } from "./siteEdge";
 import { siteTags } from "./tags";
-import { workloadSites, WorkloadSitesOutput } from "./workloadSites";
+import { primarySiteForWorkloads, workloadSites, WorkloadSitesOutput } from "./workloadSites";
 
 /** Source of the automatic failover function, bundled at deploy time. */
 export const FAILOVER_FUNCTION_ENTRY = path.resolve(__dirname, "..", "lambda", "failover", "handler.ts");
@@ -97,22 +97,10 @@ export function buildWarmStandby(config: DrConfig, accountId: pulumi.Output<stri
         tags: siteTags(config, "standby"),
     });
 
-    const bucketsOf = (side: "primary" | "standby") => Object.fromEntries(Object.entries(primary.buckets.buckets)
-        .flatMap(([name, pair]) => pair[side] ? [[name, pair[side]!.bucketName]] : []));
+    const standbyBucketNames = Object.fromEntries(Object.entries(primary.buckets.buckets)
+        .flatMap(([name, pair]) => pair.standby ? [[name, pair.standby.bucketName]] : []));
     const sites = workloadSites(config, dnsConfig, {
-        primary: {
-            role: "primary",
-            region: primary.region,
-            network: primary.network,
-            cluster: primary.cluster,
-            edge: primaryEdge,
-            database: primary.database,
-            readOnly: false,
-            secretArn: primary.credentials.secretArn,
-            buckets: bucketsOf("primary"),
-            tables: primary.tables.tableNames,
-            repositoryUrls: primary.registry.repositoryUrls,
-        },
+        primary: primarySiteForWorkloads(primary, primaryEdge),
         standby: {
             role: config.failover ? "active" : "standby",
             region: standby.region,
@@ -122,7 +110,7 @@ export function buildWarmStandby(config: DrConfig, accountId: pulumi.Output<stri
             database: standby.database,
             readOnly: !config.failover,
             secretArn: standbySecretArn,
-            buckets: bucketsOf("standby"),
+            buckets: standbyBucketNames,
             tables: primary.tables.tableNames,
             repositoryUrls: primary.registry.replicaRepositoryUrls[standby.region],
         },

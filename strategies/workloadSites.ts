@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { KubernetesCluster, LOAD_BALANCER_CONTROLLER, Network } from "../components/aws";
 import { DnsConfig, DrConfig } from "../config/types";
 import { WorkloadSite, WorkloadSiteName, WorkloadSiteRole } from "../lib/workloadSite";
+import { PrimarySite } from "./primarySite";
 import { SiteEdge } from "./siteEdge";
 
 /** `portforge-team` -> `PORTFORGE_TEAM`: a logical name as an environment variable suffix. */
@@ -33,6 +34,23 @@ export interface SiteForWorkloads {
     readonly tables: Record<string, pulumi.Input<string>>;
     /** Repository URLs in this region, by repository name (`<prefix>-<service>`). */
     readonly repositoryUrls: Record<string, pulumi.Input<string>>;
+}
+
+/** The primary site as the workloads project sees it, the same in every strategy. */
+export function primarySiteForWorkloads(primary: PrimarySite, edge: SiteEdge): SiteForWorkloads {
+    return {
+        role: "primary",
+        region: primary.region,
+        network: primary.network,
+        cluster: primary.cluster,
+        edge,
+        database: primary.database,
+        readOnly: false,
+        secretArn: primary.credentials.secretArn,
+        buckets: Object.fromEntries(Object.entries(primary.buckets.buckets).map(([name, pair]) => [name, pair.primary.bucketName])),
+        tables: primary.tables.tableNames,
+        repositoryUrls: primary.registry.repositoryUrls,
+    };
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../../lib/iamPolicy";
-import { childTags } from "../tags";
+import { denyInsecureTransport, privateVersionedBucket } from "./privateBucket";
 import { assertValidArgs } from "../validation";
 
 /** The service principal S3 delivers server access logs as. */
@@ -51,29 +51,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
         const parent = { parent: this };
         const retentionDays = args.retentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS;
 
-        const bucket = new aws.s3.Bucket(name, {
-            region,
-            forceDestroy: false,
-            tags: childTags(name, args.tags),
-        }, { parent: this, protect: args.protect ?? true });
-        const blockPublic = new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
-            region,
-            bucket: bucket.id,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        }, parent);
-        new aws.s3.BucketOwnershipControls(`${name}-ownership`, {
-            region,
-            bucket: bucket.id,
-            rule: { objectOwnership: "BucketOwnerEnforced" },
-        }, parent);
-        const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, {
-            region,
-            bucket: bucket.id,
-            versioningConfiguration: { status: "Enabled" },
-        }, parent);
+        const { bucket, blockPublic, versioning } = privateVersionedBucket(name, args, this);
         new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
             region,
             bucket: bucket.id,
@@ -94,14 +72,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
                         StringEquals: { "aws:SourceAccount": args.accountId },
                     },
                 },
-                {
-                    Sid: "DenyInsecureTransport",
-                    Effect: "Deny",
-                    Principal: "*",
-                    Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket", "s3:GetObjectVersion", "s3:DeleteObjectVersion"],
-                    Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-                    Condition: { Bool: { "aws:SecureTransport": "false" } },
-                },
+                denyInsecureTransport(bucket.arn),
             ]),
         }, { parent: this, dependsOn: [blockPublic] });
         new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {

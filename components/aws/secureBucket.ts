@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../../lib/iamPolicy";
-import { childTags } from "../tags";
+import { denyInsecureTransport, privateVersionedBucket } from "./privateBucket";
 
 export interface SecureBucketArgs {
     readonly region: string;
@@ -33,29 +33,8 @@ export class SecureBucket extends pulumi.ComponentResource {
         super("dr:aws:SecureBucket", name, {}, opts);
         const region = args.region;
         const parent = { parent: this };
-        const bucket = new aws.s3.Bucket(name, {
-            region,
-            forceDestroy: false,
-            tags: childTags(name, args.tags),
-        }, { parent: this, protect: args.protect ?? true });
-        const blockPublic = new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
-            region,
-            bucket: bucket.id,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        }, parent);
-        new aws.s3.BucketOwnershipControls(`${name}-ownership`, {
-            region,
-            bucket: bucket.id,
-            rule: { objectOwnership: "BucketOwnerEnforced" },
-        }, parent);
-        this.versioning = new aws.s3.BucketVersioning(`${name}-versioning`, {
-            region,
-            bucket: bucket.id,
-            versioningConfiguration: { status: "Enabled" },
-        }, parent);
+        const { bucket, blockPublic, versioning } = privateVersionedBucket(name, args, this);
+        this.versioning = versioning;
         new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
             region,
             bucket: bucket.id,
@@ -67,14 +46,7 @@ export class SecureBucket extends pulumi.ComponentResource {
         new aws.s3.BucketPolicy(`${name}-tls-only`, {
             region,
             bucket: bucket.id,
-            policy: policyDocument([{
-                Sid: "DenyInsecureTransport",
-                Effect: "Deny",
-                Principal: "*",
-                Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket", "s3:GetObjectVersion", "s3:DeleteObjectVersion"],
-                Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
-            }]),
+            policy: policyDocument([denyInsecureTransport(bucket.arn)]),
         }, { parent: this, dependsOn: [blockPublic] });
         new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
             region,
