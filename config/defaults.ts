@@ -78,7 +78,11 @@ export const DEFAULT_DNS_TTL_SECONDS = 60;
  */
 export const DEFAULT_AZURE_LOCATION = "koreacentral";
 export const DEFAULT_AZURE_CIDR = "10.30.0.0/16";
-/** Zone-redundant storage: survives the loss of one Azure zone, stays in the region. */
+/**
+ * Zone-redundant storage: survives the loss of one Azure zone, stays in the region. Only regions
+ * with availability zones offer it (config/azureRegions.ts); Korea South has none, and config
+ * validation says to use Standard_GRS there.
+ */
 export const DEFAULT_AZURE_STORAGE_SKU = "Standard_ZRS";
 /** Seed 001's container name. */
 export const DEFAULT_BACKUP_CONTAINER = "mysql-backups";
@@ -94,9 +98,14 @@ export const DEFAULT_FULL_BACKUP_INTERVAL_HOURS = 24;
 /** BRIEF price list: B1s is the smallest general VM size. */
 export const DEFAULT_AZURE_VM_SIZE = "Standard_B1s";
 export const DEFAULT_AZURE_ADMIN_USERNAME = "drops";
-/** Burstable B1ms (seed 001), MySQL 8.0. */
+/** Burstable B1ms (seed 001). */
 export const DEFAULT_AZURE_MYSQL_SKU = "Standard_B1ms";
-export const DEFAULT_AZURE_MYSQL_VERSION = "8.0.21";
+/**
+ * MySQL 8.4 LTS, the same release series as the RDS source ({@link DEFAULT_DB_ENGINE_VERSION}):
+ * MySQL restores a dump or replays binlogs only into the same or a newer series, and Azure's
+ * MySQL 8.0 leaves standard support in 2026 (https://learn.microsoft.com/en-us/azure/mysql/concepts-version-policy).
+ */
+export const DEFAULT_AZURE_MYSQL_VERSION = "8.4";
 export const DEFAULT_AZURE_MYSQL_STORAGE_GB = 20;
 
 /**

@@ -1,5 +1,9 @@
 import { cidrsOverlap, mustParseCidr } from "../lib/cidr";
 import { MAX_ZONES } from "../lib/subnetLayout";
+import {
+    azureMysqlLoginProblem, azureMysqlVersionProblem, azureRegion, backupStorageSkuProblem, mysqlSkuTier, mysqlVersionOrderProblem,
+    regionServiceProblems, storageSkuRegionProblem, unknownRegionProblem,
+} from "./azureRules";
 import * as check from "./checks";
 import * as d from "./defaults";
 import { EKS_VERSION_SUPPORT, eksSupportStatus } from "./eksVersions";
@@ -43,7 +47,7 @@ export const KNOWN_KEYS: readonly string[] = [
     "healthCheckFailureThreshold", "dnsTtlSeconds", "alertSubscriptions", "tags",
     "azureLocation", "azureCidr", "azureStorageSku", "serveApp", "azureVmSize", "azureAdminUsername",
     "azureSshPublicKey", "azureMysqlSku", "azureMysqlVersion", "azureMysqlStorageGb", "appArtifactUrl",
-    "backupContainerName", "backupImmutabilityDays", "backupCoolAfterDays", "backupDeleteAfterDays",
+    "backupContainerName", "backupImmutabilityDays", "backupImmutabilityLocked", "backupCoolAfterDays", "backupDeleteAfterDays",
     "backupSasExpiry", "backupInstanceType", "backupInstanceAmi", "binlogRetentionHours", "fullBackupIntervalHours",
     "appNamespace", "enableAutoFailover",
 ];
@@ -104,6 +108,8 @@ export function parseConfig(values: Readonly<Record<string, string>>, now: Date 
     if (services.length === 0) {
         r.report("services", "lists no service: the load balancers need at least one to send traffic to");
     }
+    const kubernetes = readKubernetes(r, now);
+    const database = readDatabase(r);
     const config: DrConfig = {
         strategy: strategy ?? "warm-standby",
         failover,
@@ -115,8 +121,8 @@ export function parseConfig(values: Readonly<Record<string, string>>, now: Date 
         standby: withStandby ? standby : undefined,
         interfaceEndpoints: r.stringList("interfaceEndpoints", [], value =>
             /^[a-z0-9.-]+$/.test(value) ? undefined : `"${value}" is not a VPC endpoint service short name such as ecr.api`),
-        kubernetes: readKubernetes(r, now),
-        database: readDatabase(r),
+        kubernetes,
+        database,
         tables: readTables(r),
         buckets: r.stringList("buckets", d.DEFAULT_BUCKETS, check.bucketPrefix),
         bucketReplicationTimeControl: r.boolean("bucketReplicationTimeControl", true),
@@ -126,7 +132,7 @@ export function parseConfig(values: Readonly<Record<string, string>>, now: Date 
         entryService: readEntryService(r, services),
         immutableImageTags: r.boolean("immutableImageTags", false),
         dns: readDns(r, strategy),
-        azure: strategy === "pilot-light" ? readAzure(r, primary, emergency) : undefined,
+        azure: strategy === "pilot-light" ? readAzure(r, primary, emergency, database) : undefined,
         backup: strategy === "pilot-light" ? readBackup(r) : undefined,
         alertSubscriptions: readAlertSubscriptions(r),
         workloads: readWorkloads(r),
@@ -417,7 +423,7 @@ function readTags(r: ConfigReader): Record<string, string> {
     return Object.fromEntries(entries) as Record<string, string>;
 }
 
-function readAzure(r: ConfigReader, primary: SiteConfig, emergency: boolean): AzureConfig {
+function readAzure(r: ConfigReader, primary: SiteConfig, emergency: boolean, database: DatabaseConfig): AzureConfig {
     const cidr = r.string("azureCidr", d.DEFAULT_AZURE_CIDR, check.vpcCidrBlock);
     if (check.vpcCidrBlock(cidr) === undefined && check.vpcCidrBlock(primary.cidr) === undefined
         && cidrsOverlap(mustParseCidr(cidr), mustParseCidr(primary.cidr))) {
@@ -431,11 +437,31 @@ function readAzure(r: ConfigReader, primary: SiteConfig, emergency: boolean): Az
         /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521) [A-Za-z0-9+/=]{40,}( .*)?$/.test(value)
             ? undefined
             : "is not an OpenSSH public key (ssh-ed25519 AAAA... or ssh-rsa AAAA...)");
+    const location = r.string("azureLocation", d.DEFAULT_AZURE_LOCATION, value =>
+        /^[a-z]+[a-z0-9]*$/.test(value) ? (azureRegion(value) ? undefined : unknownRegionProblem(value))
+            : `"${value}" is not an Azure region name like koreacentral`);
+    const storageSku = r.string("azureStorageSku", d.DEFAULT_AZURE_STORAGE_SKU, backupStorageSkuProblem);
+    const region = azureRegion(location);
+    if (region) {
+        const skuProblem = storageSkuRegionProblem(storageSku, location, region, !r.has("azureStorageSku"));
+        if (skuProblem) {
+            r.report("azureStorageSku", skuProblem);
+        }
+        regionServiceProblems(location, region).forEach(problem => r.report("azureLocation", problem));
+    }
+    const mysqlVersion = r.string("azureMysqlVersion", d.DEFAULT_AZURE_MYSQL_VERSION, azureMysqlVersionProblem);
+    const versionProblem = mysqlVersionOrderProblem(mysqlVersion, database.engineVersion, !r.has("azureMysqlVersion"));
+    if (versionProblem) {
+        r.report("azureMysqlVersion", versionProblem);
+    }
+    const loginProblem = azureMysqlLoginProblem(database.username);
+    if (loginProblem) {
+        r.report("dbUsername", loginProblem);
+    }
     return {
-        location: r.string("azureLocation", d.DEFAULT_AZURE_LOCATION, value =>
-            /^[a-z]+[a-z0-9]*$/.test(value) ? undefined : `"${value}" is not an Azure region name like koreacentral`),
+        location,
         cidr,
-        storageSku: r.oneOf("azureStorageSku", ["Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_GZRS"] as const, d.DEFAULT_AZURE_STORAGE_SKU as "Standard_ZRS"),
+        storageSku,
         serveApp,
         vmSize: r.string("azureVmSize", d.DEFAULT_AZURE_VM_SIZE, value =>
             /^Standard_[A-Za-z0-9_]+$/.test(value) ? undefined : `"${value}" is not an Azure VM size like Standard_B1s`),
@@ -445,8 +471,9 @@ function readAzure(r: ConfigReader, primary: SiteConfig, emergency: boolean): Az
                 : `"${value}" is not an allowed Linux admin name (lower case, not root/admin)`),
         sshPublicKey,
         mysqlSkuName: r.string("azureMysqlSku", d.DEFAULT_AZURE_MYSQL_SKU, value =>
-            /^Standard_[A-Za-z0-9_]+$/.test(value) ? undefined : `"${value}" is not an Azure MySQL SKU like Standard_B1ms`),
-        mysqlVersion: r.oneOf("azureMysqlVersion", ["8.0.21", "8.4"] as const, d.DEFAULT_AZURE_MYSQL_VERSION as "8.0.21"),
+            mysqlSkuTier(value) ? undefined : `"${value}" is not an Azure MySQL flexible server SKU: Standard_B... (Burstable, like ` +
+                "Standard_B1ms), Standard_D...ds_v4/v5 (General Purpose) or Standard_E...ds_v4/v5 (Memory Optimized)"),
+        mysqlVersion,
         mysqlStorageGb: r.integer("azureMysqlStorageGb", d.DEFAULT_AZURE_MYSQL_STORAGE_GB, 20, 16384),
         appArtifactUrl: r.optionalString("appArtifactUrl", value =>
             /^https:\/\/\S+$/.test(value) ? undefined : `"${value}" is not an https:// URL`),
@@ -474,6 +501,7 @@ function readBackup(r: ConfigReader): BackupConfig {
         containerName: r.string("backupContainerName", d.DEFAULT_BACKUP_CONTAINER, value =>
             /^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(value) ? undefined : `"${value}" is not a blob container name (3-63 lower-case letters, digits, single hyphens)`),
         immutabilityDays,
+        immutabilityLocked: r.boolean("backupImmutabilityLocked", false),
         coolAfterDays,
         deleteAfterDays,
         sasExpiry,

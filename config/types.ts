@@ -102,11 +102,11 @@ export interface DatabaseConfig {
 
 /** The Azure pilot light: where it lives and what the emergency site runs. */
 export interface AzureConfig {
-    /** Azure region, e.g. `koreacentral`. */
+    /** Azure region, e.g. `koreacentral`; one of config/azureRegions.ts, where MySQL flexible server and Application Gateway v2 exist. */
     readonly location: string;
     /** VNet block; must not overlap any AWS VPC. */
     readonly cidr: string;
-    /** Redundancy of the backup storage account, e.g. `Standard_ZRS`. */
+    /** Redundancy of the backup storage account, e.g. `Standard_ZRS`: a standard StorageV2 SKU the location offers. */
     readonly storageSku: string;
     /** Route the gateway to the application instead of the maintenance page. */
     readonly serveApp: boolean;
@@ -114,7 +114,9 @@ export interface AzureConfig {
     readonly adminUsername: string;
     /** OpenSSH public key for the VMs' admin user; without it the program generates a key pair (private half as a secret output). */
     readonly sshPublicKey?: string;
+    /** Flexible server SKU (Standard_B1ms); its tier follows from its series. */
     readonly mysqlSkuName: string;
+    /** `8.4` or `8.0.21` (MySQL 8.0); never older than the RDS source's `engineVersion`. */
     readonly mysqlVersion: string;
     readonly mysqlStorageGb: number;
     /** Where the app VM downloads the application from; without it the VM restores data and serves only /health. */
@@ -126,6 +128,11 @@ export interface BackupConfig {
     readonly containerName: string;
     /** Days every backup blob stays immutable (WORM) after it is written. */
     readonly immutabilityDays: number;
+    /**
+     * Lock the backup account's version-level retention policy. Irreversible: afterwards the days
+     * can only grow. Azure creates the policy unlocked, so turn it on after the first deploy.
+     */
+    readonly immutabilityLocked: boolean;
     /** Days after which backup blobs move to the cool tier. */
     readonly coolAfterDays: number;
     /** Days after which backup blobs are deleted. */

@@ -71,7 +71,46 @@ export const AZURE_RESOURCE_PERMISSIONS: Readonly<Record<string, AzurePermission
     "azure-native:keyvault:Secret": {
         actions: ["Microsoft.KeyVault/vaults/secrets/read", "Microsoft.KeyVault/vaults/secrets/write"],
     },
+    // Create and delete are limited by the assignment condition (permissions/azureRole.ts).
     "azure-native:authorization:RoleAssignment": { actions: crud("Microsoft.Authorization/roleAssignments") },
+    // Attaching a user-assigned identity to a VM (or any resource) needs `assign/action` on the identity.
+    "azure-native:managedidentity:UserAssignedIdentity": {
+        actions: [...crud("Microsoft.ManagedIdentity/userAssignedIdentities"), "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action"],
+    },
+    // Used only as a MySQL flexible server at a newer API version than dbformysql.Server's.
+    "azure-native:resources:Resource": {
+        actions: [...crud("Microsoft.DBforMySQL/flexibleServers"), "Microsoft.Network/virtualNetworks/subnets/join/action",
+            "Microsoft.Network/privateDnsZones/join/action", "Microsoft.Resources/subscriptions/resourceGroups/read"],
+    },
+    "azure-native:cdn:Profile": {
+        actions: [...crud("Microsoft.Cdn/profiles"), "Microsoft.Cdn/operationresults/read", "Microsoft.Cdn/operationresults/profileresults/read"],
+    },
+    "azure-native:cdn:AFDEndpoint": {
+        actions: [...crud("Microsoft.Cdn/profiles/afdendpoints"), "Microsoft.Cdn/operationresults/profileresults/afdendpointresults/read"],
+    },
+    "azure-native:cdn:AFDOriginGroup": {
+        actions: [...crud("Microsoft.Cdn/profiles/origingroups"), "Microsoft.Cdn/operationresults/profileresults/origingroupresults/read"],
+    },
+    "azure-native:cdn:AFDOrigin": {
+        actions: [...crud("Microsoft.Cdn/profiles/origingroups/origins"),
+            "Microsoft.Cdn/operationresults/profileresults/origingroupresults/originresults/read"],
+    },
+    // The validation token is read back from the domain (validationProperties) for the `_dnsauth` TXT record;
+    // RefreshValidationToken is the renewal step when the domain does not CNAME to the endpoint.
+    "azure-native:cdn:AFDCustomDomain": {
+        actions: [...crud("Microsoft.Cdn/profiles/customdomains"), "Microsoft.Cdn/profiles/customdomains/RefreshValidationToken/action",
+            "Microsoft.Cdn/operationresults/profileresults/customdomainresults/read"],
+    },
+    "azure-native:cdn:Route": {
+        actions: [...crud("Microsoft.Cdn/profiles/afdendpoints/routes"), "Microsoft.Cdn/profiles/customdomains/read",
+            "Microsoft.Cdn/profiles/origingroups/read", "Microsoft.Cdn/operationresults/profileresults/afdendpointresults/routeresults/read"],
+    },
+    "azure-native:cdn:RuleSet": {
+        actions: [...crud("Microsoft.Cdn/profiles/rulesets"), "Microsoft.Cdn/operationresults/profileresults/rulesetresults/read"],
+    },
+    "azure-native:cdn:Rule": {
+        actions: [...crud("Microsoft.Cdn/profiles/rulesets/rules"), "Microsoft.Cdn/operationresults/profileresults/rulesetresults/ruleresults/read"],
+    },
     "azure-native:storage:StorageAccount": { actions: crud("Microsoft.Storage/storageAccounts") },
     "azure-native:storage:BlobServiceProperties": {
         actions: ["Microsoft.Storage/storageAccounts/blobServices/read", "Microsoft.Storage/storageAccounts/blobServices/write"],
@@ -118,4 +157,6 @@ export const AZURE_NAMESPACE_ACTIONS: Readonly<Record<string, readonly string[]>
     "Microsoft.KeyVault": ["Microsoft.KeyVault/register/action", "Microsoft.KeyVault/locations/operationResults/read"],
     "Microsoft.Storage": ["Microsoft.Storage/register/action", "Microsoft.Storage/operations/read"],
     "Microsoft.Authorization": [],
+    "Microsoft.Cdn": ["Microsoft.Cdn/register/action", "Microsoft.Cdn/operations/read"],
+    "Microsoft.ManagedIdentity": ["Microsoft.ManagedIdentity/register/action"],
 };

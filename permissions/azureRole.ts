@@ -18,10 +18,12 @@ export interface AzureRoleSet {
     readonly definition: AzureRoleDefinition;
     /** Built-in role ids the program assigns (Key Vault Secrets User, ...). */
     readonly assignedRoleIds: string[];
+    /** Principal types the program assigns them to (`ServicePrincipal` for managed identities). */
+    readonly assignedPrincipalTypes: string[];
     /**
      * ABAC condition (version 2.0) for `az role assignment create --condition`: the deployer may
-     * create or delete role assignments of {@link assignedRoleIds} only. Undefined when the
-     * program assigns no roles.
+     * create or delete role assignments of {@link assignedRoleIds} to {@link assignedPrincipalTypes}
+     * only. Undefined when the program assigns no roles.
      */
     readonly assignmentCondition?: string;
 }
@@ -57,10 +59,9 @@ export function buildAzureRole(stack: string, use: DeclaredUse, options: AzureRo
     }
     const subscription = `/subscriptions/${options.subscriptionId ?? "<subscription-id>"}`;
     const scope = options.resourceGroup ? `${subscription}/resourceGroups/${options.resourceGroup}` : subscription;
-    const assignedRoleIds = [...new Set(use.resources
-        .filter(r => r.type === "azure-native:authorization:RoleAssignment")
-        .map(r => /roleDefinitions\/([0-9a-f-]{36})$/i.exec(String(r.inputs.roleDefinitionId ?? ""))?.[1])
-        .filter((id): id is string => id !== undefined))].sort();
+    const assignments = use.resources.filter(r => r.type === ROLE_ASSIGNMENT_TYPE);
+    const assignedRoleIds = [...new Set(assignments.map(roleIdOf))].sort();
+    const assignedPrincipalTypes = [...new Set(assignments.map(principalTypeOf))].sort();
     return {
         definition: {
             Name: `multicloud-dr-${stack}-deployer`,
@@ -73,15 +74,57 @@ export function buildAzureRole(stack: string, use: DeclaredUse, options: AzureRo
             AssignableScopes: [scope],
         },
         assignedRoleIds,
-        assignmentCondition: assignedRoleIds.length > 0 ? roleAssignmentCondition(assignedRoleIds) : undefined,
+        assignedPrincipalTypes,
+        assignmentCondition: assignedRoleIds.length > 0 ? roleAssignmentCondition(assignedRoleIds, assignedPrincipalTypes) : undefined,
     };
 }
 
-/** A condition limiting role-assignment writes and deletes to the given role definition ids. */
-export function roleAssignmentCondition(roleIds: string[]): string {
+const ROLE_ASSIGNMENT_TYPE = "azure-native:authorization:RoleAssignment";
+
+/** Principal types a role assignment's `principalType` may name. */
+export const PRINCIPAL_TYPES = ["User", "Group", "ServicePrincipal", "ForeignGroup", "Device"] as const;
+
+/**
+ * A declared role assignment the condition cannot cover: its role definition id or principal
+ * type is not a literal the program knows before deploy. Azure would refuse such an assignment
+ * at `pulumi up`, so the permissions command refuses it first.
+ */
+export class RoleAssignmentInputError extends Error {
+    constructor(readonly resourceName: string, problem: string) {
+        super(`role assignment ${resourceName}: ${problem}`);
+        this.name = "RoleAssignmentInputError";
+    }
+}
+
+function roleIdOf(r: DeclaredUse["resources"][number]): string {
+    const id = /roleDefinitions\/([0-9a-f-]{36})$/i.exec(String(r.inputs.roleDefinitionId ?? ""))?.[1];
+    if (!id) {
+        throw new RoleAssignmentInputError(r.name, `roleDefinitionId ${JSON.stringify(r.inputs.roleDefinitionId)} names no role definition id, so the assignment condition cannot allow it`);
+    }
+    return id.toLowerCase();
+}
+
+function principalTypeOf(r: DeclaredUse["resources"][number]): string {
+    const type = r.inputs.principalType;
+    if (typeof type !== "string" || !(PRINCIPAL_TYPES as readonly string[]).includes(type)) {
+        throw new RoleAssignmentInputError(r.name, `principalType must be set to one of ${PRINCIPAL_TYPES.join(", ")} ` +
+            `(got ${JSON.stringify(type)}): the assignment condition allows only the principal types the program declares`);
+    }
+    return type;
+}
+
+/**
+ * A condition limiting role-assignment writes and deletes to the given role definition ids and
+ * principal types: Microsoft's "Constrain roles and principal types" template
+ * (https://learn.microsoft.com/en-us/azure/role-based-access-control/delegate-role-assignments-examples#example-constrain-roles-and-principal-types).
+ * A write is checked against the request, a delete against the existing assignment.
+ */
+export function roleAssignmentCondition(roleIds: string[], principalTypes: string[]): string {
     const ids = roleIds.join(", ");
-    return `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR ` +
-        `(@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ids}})) AND ` +
-        `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR ` +
-        `(@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ids}}))`;
+    const types = principalTypes.map(type => `'${type}'`).join(", ");
+    const allowed = (source: "Request" | "Resource") =>
+        `@${source}[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${ids}} AND ` +
+        `@${source}[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {${types}}`;
+    return `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (${allowed("Request")})) AND ` +
+        `((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR (${allowed("Resource")}))`;
 }

@@ -5,6 +5,7 @@ import { ConfigError } from "../config";
 import { ProgramFailure } from "../plan/runOffline";
 import { UnknownStackError } from "../plan/stackFiles";
 import { MANAGED_POLICIES_PER_ROLE, policySize } from "./awsPolicy";
+import { RoleAssignmentInputError } from "./azureRole";
 import { deriveStackPermissions, StackPermissions } from "./derive";
 import { UnknownPermissionsError } from "./usage";
 
@@ -119,7 +120,7 @@ export async function runPermissionsCli(argv: string[], write: (text: string) =>
         }
         return EXIT.ok;
     } catch (error) {
-        if (error instanceof UnknownStackError || error instanceof ConfigError || error instanceof ProgramFailure || error instanceof UnknownPermissionsError) {
+        if (error instanceof UnknownStackError || error instanceof ConfigError || error instanceof ProgramFailure || error instanceof UnknownPermissionsError || error instanceof RoleAssignmentInputError) {
             writeError(`permissions: ${error.message}\n`);
             return EXIT.badInput;
         }

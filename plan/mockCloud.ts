@@ -207,6 +207,8 @@ function mockAzureState(type: string, name: string, inputs: Record<string, unkno
             return { id, state: { ...state, containerName: "$web" } };
         case "NetworkInterface":
             return { id, state: { ...state, ipConfigurations: [{ privateIPAddress: `10.30.${parseInt(suffix.slice(0, 2), 16)}.${parseInt(suffix.slice(2, 4), 16) || 4}` }] } };
+        case "UserAssignedIdentity":
+            return { id, state: { ...state, principalId: `principal-${suffix}`, clientId: `client-${suffix}`, tenantId: MOCK_TENANT_ID } };
         case "VirtualMachine":
             return { id, state: { ...state, identity: { type: "SystemAssigned", principalId: `principal-${suffix}` } } };
         case "PublicIPAddress": {
@@ -218,6 +220,16 @@ function mockAzureState(type: string, name: string, inputs: Record<string, unkno
         }
         case "Server":
             return { id, state: { ...state, fullyQualifiedDomainName: `${resourceName}.mysql.database.azure.com` } };
+        case "Profile":
+            return { id, state: { ...state, frontDoorId: `00000000-0000-4000-8000-${suffix.padStart(12, "0")}` } };
+        case "AFDEndpoint":
+            // Front Door appends a hash to the endpoint's name under z01.azurefd.net.
+            return { id, state: { ...state, hostName: `${resourceName}-${suffix}${suffix}.z01.azurefd.net` } };
+        case "AFDCustomDomain":
+            return {
+                id,
+                state: { ...state, domainValidationState: "Pending", validationProperties: { validationToken: `mock-token-${suffix}`, expirationDate: "2026-12-09T00:00:00Z" } },
+            };
         default:
             return { id, state };
     }

@@ -1,5 +1,6 @@
 import Table from "cli-table3";
 import { regionOf } from "./cost/estimate";
+import { FRONT_ALTERNATIVES, FrontAlternative } from "./cost/prices";
 import { PlanDiff } from "./diff";
 import { Plan } from "./plan";
 import { EvaluatedPolicy, isMandatory, PlanViolation } from "./policies";
@@ -22,6 +23,7 @@ export function planJson(plan: Plan, diff?: PlanDiff): Record<string, unknown> {
         policies: plan.policies,
         violations: plan.violations,
         cost: plan.cost,
+        ...(declaresMaintenanceFront(plan) ? { maintenanceFrontAlternatives: FRONT_ALTERNATIVES } : {}),
         objectives: plan.objectives,
         ...(diff ? { diff } : {}),
     };
@@ -34,8 +36,28 @@ export function table(head: string[], rows: (string | number)[][]): string {
     return t.toString();
 }
 
+/** A text table whose long cells wrap at the given column widths. */
+function wrappedTable(head: string[], colWidths: number[], rows: string[][]): string {
+    const t = new Table({ head, colWidths, wordWrap: true, style: { head: [], border: [], compact: true } });
+    t.push(...rows);
+    return t.toString();
+}
+
 function usd(amount: number): string {
     return `$${amount.toFixed(2)}`;
+}
+
+/** True when the plan declares the pilot light's HTTPS maintenance front (a Front Door profile). */
+function declaresMaintenanceFront(plan: Plan): boolean {
+    return plan.resources.some(r => r.type === "azure-native:cdn:Profile");
+}
+
+/** The HTTPS fronts the maintenance page could use, side by side, the declared one marked. */
+export function frontAlternativesText(alternatives: readonly FrontAlternative[] = FRONT_ALTERNATIVES): string[] {
+    return [
+        "HTTPS front for the maintenance page, compared (base fee per month; usage on top):",
+        wrappedTable(["option", "base", "declared", "why"], [30, 10, 10, 80], alternatives.map(a => [a.option, usd(a.baseUsdPerMonth), a.declared ? "yes" : "no", a.why])),
+    ];
 }
 
 /** The policy results for people: a count line, then a table of the violations if there are any. */
@@ -82,6 +104,9 @@ export function planText(plan: Plan, diff?: PlanDiff): string {
         }
         out.push(`Not priced (usage-based or no price in the table), ${plan.cost.unpriced.length} resource(s):`);
         out.push(...[...reasons].map(([reason, count]) => `  ${count} x ${reason}`));
+    }
+    if (declaresMaintenanceFront(plan)) {
+        out.push(...frontAlternativesText());
     }
     out.push("");
     const o = plan.objectives;

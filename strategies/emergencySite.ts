@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import {
-    appCloudInit, ApplicationGateway, AzureMysqlServer, AzureNetwork, BackupStorage, grantSecretRead, HEALTH_PATH,
+    appCloudInit, ApplicationGateway, AzureMysqlServer, AzureNetwork, BackupStorage, HEALTH_PATH,
     LinuxVm, MaintenanceSite, SecretVault, webCloudInit,
 } from "../components/azure";
+import { EmergencyIdentity } from "../components/azure/emergencyIdentity";
 import { AzureConfig } from "../config/types";
 
 /** What the emergency flag builds in Azure. */
@@ -19,11 +20,15 @@ export interface EmergencySite {
 /** Azure pieces the emergency site plugs into, built in normal mode. */
 export interface PilotLightBase {
     readonly resourceGroupName: pulumi.Output<string>;
+    /** The maintenance front's `X-Azure-FDID`: the web VM serves only requests that carry it. */
+    readonly frontDoorId: pulumi.Output<string>;
     readonly subscriptionId: pulumi.Output<string>;
     readonly network: AzureNetwork;
     readonly backups: BackupStorage;
     readonly site: MaintenanceSite;
     readonly vault: SecretVault;
+    /** What the app VM runs as; declared with its vault grant in normal times. */
+    readonly appIdentity: EmergencyIdentity;
     readonly gatewayLabel: pulumi.Output<string>;
 }
 
@@ -48,9 +53,11 @@ export function buildEmergencySite(azure: AzureConfig, base: PilotLightBase, mys
     const appVm = new LinuxVm("emergency-app", {
         ...common,
         subnetId: base.network.subnetIds.app,
-        cloudInit: pulumi.all([base.vault.vaultName, base.site.toolsUrl, base.backups.containerUrl, mysql.fqdn]).apply(
-            ([vaultName, toolsUrl, backupContainerUrl, mysqlHost]) => appCloudInit({
+        identity: { id: base.appIdentity.id, grantedBy: [base.appIdentity.vaultReader] },
+        cloudInit: pulumi.all([base.vault.vaultName, base.appIdentity.clientId, base.site.toolsUrl, base.backups.containerUrl, mysql.fqdn]).apply(
+            ([vaultName, identityClientId, toolsUrl, backupContainerUrl, mysqlHost]) => appCloudInit({
                 vaultName,
+                identityClientId,
                 toolsUrl,
                 backupContainerUrl,
                 mysqlHost,
@@ -60,11 +67,10 @@ export function buildEmergencySite(azure: AzureConfig, base: PilotLightBase, mys
                 appArtifactUrl: azure.appArtifactUrl,
             })),
     });
-    grantSecretRead("emergency-app-reads-vault", base.vault, appVm.principalId, base.subscriptionId);
     const webVm = new LinuxVm("emergency-web", {
         ...common,
         subnetId: base.network.subnetIds.web,
-        cloudInit: appVm.privateIp.apply(appAddress => webCloudInit(appAddress, servedFrom)),
+        cloudInit: pulumi.all([appVm.privateIp, base.frontDoorId]).apply(([appAddress, frontDoorId]) => webCloudInit(appAddress, servedFrom, frontDoorId)),
     });
     const gateway = new ApplicationGateway("emergency-gateway", {
         resourceGroupName: base.resourceGroupName,

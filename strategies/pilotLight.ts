@@ -3,7 +3,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { BackupInstance, BACKUP_METRIC_NAMESPACE, publicZone } from "../components/aws";
-import { AzureMysqlServer, AzureNetwork, BackupStorage, MaintenanceSite, SecretVault, VAULT_SECRETS } from "../components/azure";
+import { azureMysqlAdminPassword, AzureMysqlServer, AzureNetwork, BackupStorage, EmergencyIdentity, MaintenanceFront, MaintenanceSite, SecretVault, VAULT_SECRETS } from "../components/azure";
 import { childTags } from "../components/tags";
 import { DrConfig } from "../config/types";
 import { backupToolAsset } from "./artifacts";
@@ -27,7 +27,7 @@ export interface PilotLightOutputs extends CommonOutputs {
     dnsNameServers: pulumi.Output<string[]>;
     primaryHealthCheckId: pulumi.Output<string>;
     alarmTopicArn: pulumi.Output<string>;
-    /** Where Route 53 sends users when Seoul is down: the maintenance page, or the gateway in an emergency. */
+    /** Where Route 53 sends users when Seoul is down: the maintenance front (Front Door), in normal times and in an emergency. */
     secondaryTarget: pulumi.Output<string>;
     azureLocation: string;
     azureResourceGroup: pulumi.Output<string>;
@@ -35,7 +35,17 @@ export interface PilotLightOutputs extends CommonOutputs {
     backupInstanceId: pulumi.Output<string>;
     /** The image the backup instance runs; pin it as `backupInstanceAmi` before an outage. */
     backupInstanceAmi: pulumi.Output<string>;
+    /** The maintenance front's endpoint host (`*.azurefd.net`), which serves `maintenanceUrl`. */
     maintenancePageHost: pulumi.Output<string>;
+    /** `https://app.<domain>` as Front Door serves it while Seoul is down, with its managed certificate. */
+    maintenanceUrl: string;
+    /** The static website behind the front (HTTPS only). */
+    maintenanceWebsiteHost: pulumi.Output<string>;
+    /** Where the front sends users: `maintenance` (the static website) or `gateway` (with `emergency`). */
+    maintenanceFrontServing: string;
+    /** The Front Door profile and custom domain names, for the certificate's twice-yearly revalidation (README). */
+    maintenanceFrontProfile: pulumi.Output<string>;
+    maintenanceFrontDomain: pulumi.Output<string>;
     /** Present only with `emergency`. */
     emergencyMysqlHost?: pulumi.Output<string>;
     emergencyGatewayHost?: pulumi.Output<string>;
@@ -87,6 +97,7 @@ export function buildPilotLight(config: DrConfig, accountId: pulumi.Output<strin
         skuName: azure.storageSku,
         containerName: backup.containerName,
         immutabilityDays: backup.immutabilityDays,
+        immutabilityLocked: backup.immutabilityLocked,
         coolAfterDays: backup.coolAfterDays,
         deleteAfterDays: backup.deleteAfterDays,
         allowedIps: primary.network.natPublicIps,
@@ -98,13 +109,14 @@ export function buildPilotLight(config: DrConfig, accountId: pulumi.Output<strin
     const site = new MaintenanceSite("maintenance", {
         resourceGroupName: group.name,
         location: azure.location,
-        hostname: fqdn,
-        zoneId: zone.zoneId,
         serviceName: config.tags.service ?? dnsConfig.domainName,
         tools: { "mysql-dr.js": tool },
         sasExpiry: backup.sasExpiry,
         tags: azureTags,
     });
+    // Declared in normal times too and always kept in the vault: turning `emergency` off deletes no
+    // secret, so the next emergency does not collide with a soft-deleted `mysql-admin-password`.
+    const mysqlPassword = pulumi.secret(azureMysqlAdminPassword("emergency-mysql").result);
     const mysql = config.emergency
         ? new AzureMysqlServer("emergency-mysql", {
             resourceGroupName: group.name,
@@ -115,6 +127,7 @@ export function buildPilotLight(config: DrConfig, accountId: pulumi.Output<strin
             version: azure.mysqlVersion,
             storageGb: azure.mysqlStorageGb,
             administratorLogin: config.database.username,
+            administratorPassword: mysqlPassword,
             databaseName: config.database.databaseName,
             tags: azureTags,
         })
@@ -127,8 +140,18 @@ export function buildPilotLight(config: DrConfig, accountId: pulumi.Output<strin
         secrets: {
             [VAULT_SECRETS.restoreSas]: backups.readerSas,
             [VAULT_SECRETS.toolsSas]: site.toolsSas,
-            ...(mysql ? { [VAULT_SECRETS.mysqlPassword]: mysql.administratorPassword } : {}),
+            [VAULT_SECRETS.mysqlPassword]: mysqlPassword,
         },
+        tags: azureTags,
+    });
+
+    // Declared in normal times: its role assignment needs roleAssignments/write, which must fail on
+    // day one if the deployer lacks it, not at T+30; the emergency app VM only runs as it.
+    const appIdentity = new EmergencyIdentity("emergency-app-identity", {
+        resourceGroupName: group.name,
+        location: azure.location,
+        vault,
+        subscriptionId: client.subscriptionId,
         tags: azureTags,
     });
 
@@ -160,13 +183,22 @@ export function buildPilotLight(config: DrConfig, accountId: pulumi.Output<strin
         tags: siteTags(config, "standby"),
     });
 
+    // Always present, so its certificate for app.<domain> is issued on day one; an emergency only changes its route's origin.
+    const front = new MaintenanceFront("maintenance-front", {
+        resourceGroupName: group.name,
+        hostname: fqdn,
+        zoneId: zone.zoneId,
+        pageHost: site.webHost,
+        tags: azureTags,
+    });
     const gatewayLabel = new random.RandomString("emergency-gateway-label", { length: 10, special: false, upper: false }).result
         .apply(suffix => `dr-${suffix}`);
-    const base: PilotLightBase = { resourceGroupName: group.name, subscriptionId: client.subscriptionId, network, backups, site, vault, gatewayLabel };
+    const base: PilotLightBase = { resourceGroupName: group.name, subscriptionId: client.subscriptionId, network, backups, site, vault, appIdentity, gatewayLabel, frontDoorId: front.frontDoorId };
     const emergency = mysql ? buildEmergencySite(azure, base, mysql, azureTags) : undefined;
 
-    const secondaryTarget = emergency ? emergency.gateway.fqdn : site.webHost;
-    // The secondary is not probed: the maintenance page and the gateway listen on plain HTTP, the primary's probe is HTTPS.
+    front.route(emergency?.gateway.fqdn);
+    const secondaryTarget = front.endpointHost;
+    // The secondary is not probed: failing over to it is the only choice left when Seoul fails, healthy or not.
     // It is a host outside AWS, so the pair are CNAMEs.
     const dns = buildFailoverDns(config, dnsConfig, zone, accountId, primaryEdge.entry, { target: { kind: "cname", host: secondaryTarget } });
     const sites = workloadSites(config, dnsConfig, { primary: primarySiteForWorkloads(primary, primaryEdge) }, accountId);
@@ -186,7 +218,12 @@ export function buildPilotLight(config: DrConfig, accountId: pulumi.Output<strin
         backupContainerUrl: backups.containerUrl,
         backupInstanceId: agent.instanceId,
         backupInstanceAmi: agent.ami,
-        maintenancePageHost: site.webHost,
+        maintenancePageHost: front.endpointHost,
+        maintenanceUrl: front.url,
+        maintenanceWebsiteHost: site.webHost,
+        maintenanceFrontServing: front.serving,
+        maintenanceFrontProfile: front.profileName,
+        maintenanceFrontDomain: front.customDomainName,
         ...(emergency ? {
             emergencyMysqlHost: emergency.mysql.fqdn,
             emergencyGatewayHost: emergency.gateway.fqdn,

@@ -28,13 +28,16 @@ export interface ApplicationGatewayArgs {
 }
 
 /**
- * Application Gateway Standard_v2 in front of the emergency site: one public listener and two
+ * Application Gateway Standard_v2 in front of the emergency site: one HTTP listener and two
  * backends, the maintenance page and the web VM, each with a health probe. `serve` decides which
  * one the listener routes to (the seed's `enable_petclinic`); switching is an in-place update.
+ * Users never reach it directly: the maintenance front (Front Door) terminates HTTPS for
+ * `app.<domain>` and forwards here over HTTP, and the gateway subnet's NSG admits port 80 from
+ * Front Door's backend addresses only (AzureNetwork).
  */
 export class ApplicationGateway extends pulumi.ComponentResource {
     readonly publicIp: pulumi.Output<string>;
-    /** `<label>.<location>.cloudapp.azure.com`: what Route 53's SECONDARY record points at. */
+    /** `<label>.<location>.cloudapp.azure.com`: the maintenance front's origin in an emergency. */
     readonly fqdn: pulumi.Output<string>;
     readonly serving: GatewayTarget;
 

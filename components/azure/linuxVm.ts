@@ -17,6 +17,11 @@ export interface LinuxVmArgs {
     readonly sshPublicKey: pulumi.Input<string>;
     /** cloud-init document run at first boot. Must hold no secret: it is readable from the VM's metadata. */
     readonly cloudInit: pulumi.Input<string>;
+    /**
+     * The user-assigned identity the VM runs as, and the resources (its role assignments) that must
+     * exist before the VM boots. Default: no identity.
+     */
+    readonly identity?: { readonly id: pulumi.Input<string>; readonly grantedBy: pulumi.Resource[] };
     readonly tags?: Record<string, string>;
 }
 
@@ -34,14 +39,12 @@ export function validateLinuxVmArgs(args: LinuxVmArgs): string[] {
 }
 
 /**
- * A Linux VM with no public IP, SSH keys only, a system-assigned identity (for Key Vault), Trusted
- * Launch (secure boot, vTPM), an encrypted managed OS disk and boot diagnostics. Network access
- * is governed by its subnet's NSG.
+ * A Linux VM with no public IP, SSH keys only, optionally a user-assigned identity whose grants
+ * exist before first boot, Trusted Launch (secure boot, vTPM), an encrypted managed OS disk and
+ * boot diagnostics. Network access is governed by its subnet's NSG.
  */
 export class LinuxVm extends pulumi.ComponentResource {
     readonly privateIp: pulumi.Output<string>;
-    /** Object id of the VM's managed identity. */
-    readonly principalId: pulumi.Output<string>;
     readonly vmName: pulumi.Output<string>;
 
     constructor(name: string, args: LinuxVmArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -54,11 +57,13 @@ export class LinuxVm extends pulumi.ComponentResource {
             ipConfigurations: [{ name: "primary", subnet: { id: args.subnetId }, privateIPAllocationMethod: "Dynamic", primary: true }],
             tags: childTags(`${name}-nic`, args.tags),
         }, { parent: this });
+        // User-assigned, not system-assigned: a system-assigned identity exists only with the VM, so
+        // its grant would land after first boot and the first secret read would be refused.
         const vm = new compute.VirtualMachine(name, {
             resourceGroupName: rg,
             location: args.location,
             hardwareProfile: { vmSize: args.size },
-            identity: { type: "SystemAssigned" },
+            identity: args.identity ? { type: "UserAssigned", userAssignedIdentities: [args.identity.id] } : undefined,
             osProfile: {
                 computerName: name,
                 adminUsername: args.adminUsername,
@@ -78,9 +83,8 @@ export class LinuxVm extends pulumi.ComponentResource {
             networkProfile: { networkInterfaces: [{ id: nic.id, primary: true, deleteOption: "Delete" }] },
             diagnosticsProfile: { bootDiagnostics: { enabled: true } },
             tags: childTags(name, args.tags),
-        }, { parent: this });
+        }, { parent: this, dependsOn: args.identity?.grantedBy });
         this.privateIp = nic.ipConfigurations.apply(configs => configs?.[0]?.privateIPAddress ?? "");
-        this.principalId = vm.identity.apply(identity => identity?.principalId ?? "");
         this.vmName = vm.name;
         this.registerOutputs({ privateIp: this.privateIp, vmName: this.vmName });
     }

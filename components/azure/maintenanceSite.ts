@@ -1,4 +1,3 @@
-import * as aws from "@pulumi/aws";
 import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -10,10 +9,6 @@ export const TOOLS_CONTAINER = "dr-tools";
 export interface MaintenanceSiteArgs {
     readonly resourceGroupName: pulumi.Input<string>;
     readonly location: string;
-    /** The name users reach (the failover record); registered as the account's custom domain. */
-    readonly hostname: string;
-    /** Route 53 zone holding `hostname`, for the `asverify` record Azure checks ownership with. */
-    readonly zoneId: pulumi.Input<string>;
     /** The service's name on the page. */
     readonly serviceName: string;
     /** Files published privately in the tools container, by blob name. Default none. */
@@ -45,14 +40,12 @@ function escapeHtml(text: string): string {
 }
 
 /**
- * A maintenance page outside AWS that costs cents a month: an Azure Storage static website under
- * the service's own host name, so Route 53's SECONDARY record can send users somewhere honest the
- * moment the primary fails. The same account keeps a private tools container (HTTPS SAS only)
- * from which emergency VMs fetch the restore tool.
- *
- * Storage custom domains serve plain HTTP only; HTTPS visitors see a certificate warning until the
- * emergency gateway takes over. The account therefore accepts HTTP, which matters only for the
- * public page: every SAS it issues is restricted to HTTPS.
+ * A maintenance page outside AWS that costs cents a month: an Azure Storage static website, HTTPS
+ * only, that the maintenance front (Front Door, {@link MaintenanceFront}) serves under the
+ * service's own name, so Route 53's SECONDARY record can send users somewhere honest the moment
+ * the primary fails. The account has no custom domain (a storage custom domain cannot carry a
+ * certificate) and accepts no plain HTTP. The same account keeps a private tools container (HTTPS
+ * SAS only) from which emergency VMs fetch the restore tool.
  */
 export class MaintenanceSite extends pulumi.ComponentResource {
     readonly accountName: pulumi.Output<string>;
@@ -68,16 +61,9 @@ export class MaintenanceSite extends pulumi.ComponentResource {
         const rg = args.resourceGroupName;
         const parent = { parent: this };
 
-        // The account name must be known before the account exists: Azure checks the asverify record first.
+        // A generated name, kept: changing how it is derived would replace the account.
         const suffix = new random.RandomString(`${name}-suffix`, { length: 10, special: false, upper: false }, parent);
         const accountName = pulumi.interpolate`drsite${suffix.result}`;
-        const verification = new aws.route53.Record(`${name}-asverify`, {
-            zoneId: args.zoneId,
-            name: `asverify.${args.hostname}`,
-            type: "CNAME",
-            ttl: 300,
-            records: [pulumi.interpolate`asverify.${accountName}.blob.core.windows.net`],
-        }, parent);
 
         const account = new storage.StorageAccount(`${name}-account`, {
             resourceGroupName: rg,
@@ -85,14 +71,13 @@ export class MaintenanceSite extends pulumi.ComponentResource {
             accountName,
             kind: "StorageV2",
             sku: { name: "Standard_LRS" },
-            enableHttpsTrafficOnly: false,
+            enableHttpsTrafficOnly: true,
             minimumTlsVersion: "TLS1_2",
             allowBlobPublicAccess: false,
             allowSharedKeyAccess: true,
             allowCrossTenantReplication: false,
-            customDomain: { name: args.hostname, useSubDomainName: true },
             tags: childTags(`${name}-account`, args.tags),
-        }, { parent: this, dependsOn: [verification] });
+        }, parent);
 
         const website = new storage.StorageAccountStaticWebsite(`${name}-website`, {
             resourceGroupName: rg,

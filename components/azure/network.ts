@@ -32,6 +32,43 @@ export function validateAzureNetworkArgs(args: AzureNetworkArgs): string[] {
     return parsed.prefixLength < 16 || parsed.prefixLength > 22 ? [`cidr: ${args.cidr} must be a /16 to /22`] : [];
 }
 
+/**
+ * Inbound rules of the Application Gateway's subnet. Users reach the gateway only through Front
+ * Door, so its HTTP listener admits Front Door's backend addresses (service tag
+ * AzureFrontDoor.Backend) and nothing else from the internet. Application Gateway v2 also needs
+ * GatewayManager on 65200-65535 and AzureLoadBalancer; outbound rules stay the platform's defaults,
+ * which the gateway requires.
+ */
+export function gatewayInboundRules(): SecurityRule[] {
+    const allow = (name: string, priority: number, from: string, ports: string, protocol = "Tcp"): SecurityRule => ({
+        name, priority, direction: "Inbound", access: "Allow", protocol,
+        sourceAddressPrefix: from, sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: ports,
+    });
+    return [
+        allow("http-from-front-door", 100, "AzureFrontDoor.Backend", String(WEB_PORT)),
+        allow("gateway-manager", 110, "GatewayManager", "65200-65535"),
+        allow("azure-load-balancer", 120, "AzureLoadBalancer", "*", "*"),
+        {
+            // Above the platform's AllowVnetInBound, so neither the VNet nor the internet reaches the listener.
+            name: "deny-everything-else", priority: 4000, direction: "Inbound", access: "Deny", protocol: "*",
+            sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "*",
+        },
+    ];
+}
+
+/** One NSG rule as the NSG's `securityRules` takes it. */
+export interface SecurityRule {
+    readonly name: string;
+    readonly priority: number;
+    readonly direction: "Inbound";
+    readonly access: "Allow" | "Deny";
+    readonly protocol: string;
+    readonly sourceAddressPrefix: string;
+    readonly sourcePortRange: string;
+    readonly destinationAddressPrefix: string;
+    readonly destinationPortRange: string;
+}
+
 interface InboundRule {
     readonly name: string;
     readonly port: number;
@@ -83,6 +120,12 @@ export class AzureNetwork extends pulumi.ComponentResource {
         const webNsg = nsg("web", { name: "http-from-gateway", port: WEB_PORT, from: layout.gateway });
         const appNsg = nsg("app", { name: "app-from-web", port: APP_PORT, from: layout.web });
         const mysqlNsg = nsg("mysql", { name: "mysql-from-app", port: MYSQL_PORT, from: layout.app });
+        const gatewayNsg = new network.NetworkSecurityGroup(`${name}-gateway-nsg`, {
+            resourceGroupName: rg,
+            location: args.location,
+            securityRules: gatewayInboundRules(),
+            tags: childTags(`${name}-gateway-nsg`, args.tags),
+        }, parent);
 
         let natGateway: network.NatGateway | undefined;
         if (args.outboundInternet) {
@@ -117,7 +160,7 @@ export class AzureNetwork extends pulumi.ComponentResource {
             return created;
         };
         const subnets: Record<AzureSubnetRole, network.Subnet> = {
-            gateway: subnet("gateway", {}),
+            gateway: subnet("gateway", { networkSecurityGroup: { id: gatewayNsg.id } }),
             web: subnet("web", { networkSecurityGroup: { id: webNsg.id }, natGateway: egress }),
             app: subnet("app", {
                 networkSecurityGroup: { id: appNsg.id },

@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as keyvault from "@pulumi/azure-native/keyvault";
 import * as pulumi from "@pulumi/pulumi";
@@ -66,7 +67,23 @@ export class SecretVault extends pulumi.ComponentResource {
     }
 }
 
-/** Lets one managed identity read the vault's secret values (Key Vault Secrets User on the vault). */
+/**
+ * A role assignment's name: a GUID derived from scope, principal and role (what Bicep's `guid()`
+ * does), so the same grant always has the same name and a grant to a new principal gets a new one
+ * (a replacement creates the new assignment before deleting the old, so they must not share a name).
+ */
+export function roleAssignmentGuid(scope: string, principalId: string, roleDefinitionId: string): string {
+    const hex = createHash("sha1").update(`${scope}|${principalId}|${roleDefinitionId}`.toLowerCase()).digest("hex");
+    // RFC 4122 name-based layout: version 5, variant 10xx.
+    const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * Lets one managed identity read the vault's secret values (Key Vault Secrets User on the vault).
+ * `principalType` is set so Azure does not look the principal up in Entra ID, which fails with
+ * PrincipalNotFound while a new identity is still replicating.
+ */
 export function grantSecretRead(
     name: string,
     vault: SecretVault,
@@ -74,10 +91,13 @@ export function grantSecretRead(
     subscriptionId: pulumi.Input<string>,
     opts?: pulumi.CustomResourceOptions,
 ): authorization.RoleAssignment {
+    const roleDefinitionId = pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER_ROLE}`;
     return new authorization.RoleAssignment(name, {
+        roleAssignmentName: pulumi.all([vault.vaultId, principalId]).apply(([scope, principal]) =>
+            roleAssignmentGuid(scope, principal, KEY_VAULT_SECRETS_USER_ROLE)),
         scope: vault.vaultId,
         principalId,
         principalType: "ServicePrincipal",
-        roleDefinitionId: pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER_ROLE}`,
+        roleDefinitionId,
     }, opts);
 }

@@ -57,6 +57,8 @@ const FREE_TYPES = new Set([
     "azure-native:storage:StorageAccountStaticWebsite", "azure-native:authorization:RoleAssignment",
     "azure-native:keyvault:Secret", "azure-native:dbformysql:Configuration", "azure-native:dbformysql:Database",
     "azure-native:privatedns:VirtualNetworkLink",
+    "azure-native:cdn:AFDEndpoint", "azure-native:cdn:AFDOriginGroup", "azure-native:cdn:AFDOrigin",
+    "azure-native:cdn:AFDCustomDomain", "azure-native:cdn:Route",
     "aws:lb/targetGroup:TargetGroup", "aws:lb/listener:Listener", "aws:lb/listenerRule:ListenerRule",
     "aws:acm/certificate:Certificate", "aws:acm/certificateValidation:CertificateValidation",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
@@ -163,12 +165,20 @@ function priceLines(r: DeclaredResource, now: Date): PriceLine[] {
             return [{ key: "cloudwatch-alarm", quantity: 1 }];
         case "azure-native:dbformysql:Server":
             return [{ key: `azure-mysql:${i.sku?.name}`, quantity: 1, excludes: "storage, backup storage beyond the server size" }];
+        case "azure-native:resources:Resource":
+            // The emergency MySQL server is declared generically, at an API version that accepts MySQL 8.4.
+            return i.resourceProviderNamespace === "Microsoft.DBforMySQL" && i.resourceType === "flexibleServers"
+                ? [{ key: `azure-mysql:${i.sku?.name}`, quantity: 1, excludes: "storage, backup storage beyond the server size" }]
+                : [];
         case "azure-native:compute:VirtualMachine":
             return [{ key: `azure-vm:${i.hardwareProfile?.vmSize}`, quantity: 1, excludes: "OS disk" }];
         case "azure-native:network:ApplicationGateway":
             return [{ key: `azure-appgw:${i.sku?.name}`, quantity: 1, excludes: "capacity units ($0.008 per unit-hour) and transfer" }];
         case "azure-native:network:NatGateway":
             return [{ key: "azure-nat-gateway", quantity: 1, excludes: "per GB processed" }];
+        case "azure-native:cdn:Profile":
+            // Front Door's base fee; the managed certificate and custom domains cost nothing extra.
+            return [{ key: `azure-frontdoor:${i.sku?.name}`, quantity: 1, excludes: "requests (per 10,000) and data transfer" }];
         case "azure-native:network:PublicIPAddress":
             return [{ key: "azure-public-ip", quantity: 1 }];
         default:

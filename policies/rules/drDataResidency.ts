@@ -1,4 +1,5 @@
 import { PolicyProviderResource, ResourceValidationPolicy } from "@pulumi/policy";
+import { asTypedResource, GENERIC_ARM_RESOURCE } from "../lib/armResource";
 import { AZURE_PAIRED_REGIONS, awsRegionOf, azureLocationOf, normalizeRegion } from "../lib/regions";
 import { UNKNOWN, Unknown } from "../lib/known";
 import { resourceOfTypes } from "../lib/typed";
@@ -79,9 +80,14 @@ export const drDataResidency: ResourceValidationPolicy = {
             },
         },
     },
-    validateResource: resourceOfTypes<Record<string, any>>(STATEFUL_TYPES, (props, args, reportViolation) => {
+    validateResource: resourceOfTypes<Record<string, any>>([...STATEFUL_TYPES, GENERIC_ARM_RESOURCE], (rawProps, args, reportViolation) => {
+        const { type, props } = asTypedResource(args.type, rawProps);
+        const placementsOf = PLACEMENTS[type];
+        if (placementsOf === undefined) {
+            args.notApplicable(`Policy does not apply to generic resources of type ${rawProps.resourceProviderNamespace}/${rawProps.resourceType}`);
+        }
         const allowed = args.getConfig<ResidencyConfig>().allowedRegions.map(normalizeRegion);
-        const placements = PLACEMENTS[args.type](props, args.provider);
+        const placements = placementsOf(props, args.provider);
         for (const { region, copy, cloud } of placements) {
             if (region === UNKNOWN) {
                 continue;

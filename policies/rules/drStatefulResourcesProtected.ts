@@ -1,4 +1,5 @@
 import { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
+import { asTypedResource } from "../lib/armResource";
 import { readKnown, UNKNOWN } from "../lib/known";
 import { identitiesBy, referencedBy } from "../lib/references";
 import { RdsProps, T } from "../lib/types";
@@ -47,7 +48,9 @@ export const drStatefulResourcesProtected: StackValidationPolicy = {
     validateStack: (args, reportViolation) => {
         const config = args.getConfig<ProtectionConfig>();
         const resources = args.resources.filter(resource => !(resource.name in config.exempt));
-        for (const resource of resources) {
+        for (const declared of resources) {
+            const typed = asTypedResource(declared.type, declared.props);
+            const resource = { ...declared, type: typed.type, props: typed.props } as PolicyResource;
             switch (resource.type) {
                 case T.rdsInstance:
                 case T.rdsCluster:

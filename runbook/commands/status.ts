@@ -2,6 +2,7 @@ import Table from "cli-table3";
 import { parseConfig } from "../../config";
 import { projectValues, stackFileConfig } from "../../plan/stackFiles";
 import { readBackupLag } from "../backupLag";
+import { frontCertificateCommands } from "../frontCertificate";
 import { RunbookContext } from "../context";
 import { workloadSitesOf } from "../projects";
 
@@ -51,8 +52,9 @@ export async function status(ctx: RunbookContext, json: boolean): Promise<void> 
         ? await ctx.timeline.step("read backup lag", () => readBackupLag(outputs.primaryRegion as string, ctx.stack))
         : undefined;
     const workloads = await ctx.timeline.step("read workloads stacks", () => readWorkloadsStatus(ctx, String(config.strategy)), w => w.map(s => `${s.stack} ${"unknown" in s ? "unknown" : s.lastUpdate}`).join(", "));
+    const certificate = config.strategy === "pilot-light" ? frontCertificateCommands(outputs) : undefined;
     if (json) {
-        ctx.print(JSON.stringify({ stack: ctx.stack, flags, outputs, backupLag: lag ?? null, workloads }, null, 2));
+        ctx.print(JSON.stringify({ stack: ctx.stack, flags, outputs, backupLag: lag ?? null, workloads, ...(certificate ? { frontCertificateCheck: certificate } : {}) }, null, 2));
         return;
     }
     const table = new Table({ head: ["", ""], style: { head: [], border: [], compact: true } });
@@ -63,4 +65,8 @@ export async function status(ctx: RunbookContext, json: boolean): Promise<void> 
     }
     table.push(...workloads.map(w => [`workloads ${w.site} (${w.stack})`, "unknown" in w ? `unknown: ${w.unknown}` : `role ${String(w.role)}, replicas ${String(w.replicas)}, last ${w.lastUpdate}`]));
     ctx.print(table.toString());
+    if (certificate) {
+        ctx.print("The maintenance front's certificate: check it every few months; Front Door cannot renew it alone while Seoul is healthy (README):");
+        certificate.forEach(command => ctx.print(`  ${command}`));
+    }
 }

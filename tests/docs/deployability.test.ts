@@ -26,7 +26,13 @@ const WORKLOADS_OFFLINE = path.resolve(__dirname, "..", "..", "workloads", "offl
 const WORKLOADS_STACK_FILES = path.resolve(__dirname, "..", "..", "workloads", "stackFiles.ts");
 
 /** Types the doc must give a row: the clouds this audit covers and the providers and helpers around them. */
-const AUDITED = /^(aws|kubernetes|random|tls):|^pulumi:providers:(aws|kubernetes|random|tls)$/;
+const AUDITED = /^(aws|kubernetes|random|tls|azure-native):|^pulumi:providers:(aws|kubernetes|random|tls|azure-native)$/;
+
+/** Subsections the Azure audit must have (issue 10's acceptance). */
+const AZURE_SUBSECTIONS = ["Deploy order on a fresh subscription", "Threat model of the backup storage", "The second emergency"];
+
+/** How an Azure row's third cell starts: the status, in bold. */
+const STATUS = /^\*\*(Met|Partly|Not met)\b/;
 
 interface TypedRun { readonly resources: { readonly type: string }[] }
 
@@ -63,9 +69,12 @@ function noteTypes(declared: Map<string, string[]>, label: string, types: string
     }
 }
 
+/** Declared audited types without a row; Azure types count only with a row inside the "## Azure" section. */
 function missingRows(doc: string, declared: Map<string, string[]>): string[] {
     const rowTypes = new Set(typeRows(doc).flatMap(row => row.types));
-    return [...declared.keys()].filter(type => AUDITED.test(type) && !rowTypes.has(type))
+    const azureRowTypes = new Set(typeRows(section(doc, "Azure") ?? "").flatMap(row => row.types));
+    const hasRow = (type: string) => type.startsWith("azure-native:") ? azureRowTypes.has(type) : rowTypes.has(type);
+    return [...declared.keys()].filter(type => AUDITED.test(type) && !hasRow(type))
         .map(type => `${type} (declared by ${declared.get(type)!.join(", ")})`);
 }
 
@@ -82,8 +91,9 @@ describe("docs/deployability.md", () => {
         }
     });
 
-    it("has a table row for every AWS, Kubernetes, random and tls type the infrastructure program declares", () => {
+    it("has a table row for every AWS, Azure, Kubernetes, random and tls type the infrastructure program declares", () => {
         assert.ok(declared.has("aws:ec2/vpc:Vpc"), "the stack runs declared nothing");
+        assert.ok(declared.has("azure-native:compute:VirtualMachine"), "the pilot-light runs declared no emergency VM");
         assert.deepStrictEqual(missingRows(doc, declared), [], "declared types without a row in docs/deployability.md");
     });
 
@@ -117,12 +127,28 @@ describe("docs/deployability.md", () => {
         assert.deepStrictEqual(thin, []);
     });
 
-    it("names every declared Azure type in the Azure section", () => {
+    it("audits every declared Azure type in the Azure section, with a status and a source", () => {
         const azure = section(doc, "Azure");
         assert.ok(azure !== undefined, "no \"## Azure\" section");
+        const rows = typeRows(azure);
+        const outside = typeRows(doc).filter(row => row.types.some(t => t.startsWith("azure-native:")) && !rows.some(r => r.cells[0] === row.cells[0]))
+            .map(row => `line ${row.line}`);
+        assert.deepStrictEqual(outside, [], "Azure rows outside the Azure section");
+        const unsourced = rows.filter(row => !row.hasSource).map(row => row.types.join(", "));
+        assert.deepStrictEqual(unsourced, [], "Azure rows without a source link");
+        const unrated = rows.filter(row => !STATUS.test(row.cells[2])).map(row => row.types.join(", "));
+        assert.deepStrictEqual(unrated, [], "Azure rows whose third cell does not start with **Met**, **Partly** or **Not met**");
         const listed = mentionedTypes(azure);
         const missing = [...declared.keys()].filter(type => type.startsWith("azure-native:") && !listed.has(type));
         assert.deepStrictEqual(missing, []);
+    });
+
+    it("has the Azure deploy order, the backup threat model and the second emergency", () => {
+        const azure = section(doc, "Azure") ?? "";
+        for (const heading of AZURE_SUBSECTIONS) {
+            const text = section(azure, heading);
+            assert.ok(text !== undefined && text.trim().length > 0, `no "${heading}" under "## Azure"`);
+        }
     });
 
     it("has the deploy order, the after-deploy notes and the pre-deploy checks", () => {

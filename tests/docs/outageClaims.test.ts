@@ -45,12 +45,13 @@ describe("docs/deployability.md: what a flag flip touches while the primary regi
         assert.ok(promotion?.inputs.includes("replicateSourceDb"), `the replica is not promoted: ${JSON.stringify(aws)}`);
     });
 
-    it("pilot light: emergency=true changes no regional AWS resource (Seoul is not called), only global Route 53 records", async () => {
+    it("pilot light: emergency=true changes no AWS resource (Seoul is not called); Front Door's route moves to the gateway", async () => {
         const before = await runStack("pilot-light", { emergency: false, serveApp: false });
         const after = await runStack("pilot-light", { emergency: true, serveApp: false });
-        const aws = changesBetween(before.resources, after.resources).filter(c => c.type.startsWith("aws:"));
-        const regional = aws.filter(c => !c.type.startsWith("aws:route53/")).map(c => `${c.type} ${c.name} in ${c.region}: ${c.inputs.join(",")}`);
-        assert.deepStrictEqual(regional, [], "the emergency update would call an AWS region");
-        assert.ok(aws.some(c => c.name === "failover-secondary"), "the SECONDARY record does not move to the gateway");
+        const changes = changesBetween(before.resources, after.resources);
+        const aws = changes.filter(c => c.type.startsWith("aws:")).map(c => `${c.type} ${c.name} in ${c.region ?? "a global service"}: ${c.inputs.join(",")}`);
+        assert.deepStrictEqual(aws, [], "the emergency update would call AWS (the SECONDARY record points at Front Door in both states)");
+        const route = changes.find(c => c.type === "azure-native:cdn:Route");
+        assert.ok(route?.inputs.includes("originGroup"), `Front Door's route does not move to the gateway: ${JSON.stringify(changes.map(c => c.type))}`);
     });
 });

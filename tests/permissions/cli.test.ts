@@ -33,6 +33,16 @@ describe("permissions CLI", () => {
         assert.ok(!all.includes("arn:aws:iam::*:"), "every IAM ARN names the account");
     });
 
+    it("pilot light: prints the Azure role with the condition its assignment must carry", async () => {
+        const { code, out, err } = await run(["--stack", "pilot-light", "--subscription", "00000000-0000-4000-8000-000000000001"]);
+        assert.strictEqual(code, EXIT.ok, err);
+        assert.match(out, /# multicloud-dr-pilot-light-deployer\.json\n\{/);
+        const condition = /# multicloud-dr-pilot-light-deployer\.condition\.txt\n(.+)\n/.exec(out)?.[1];
+        assert.ok(condition, "no condition printed beside the role");
+        assert.match(condition, /GuidEquals \{4633458b-17de-408a-b874-0445c86b69e6\}/);
+        assert.match(condition, /PrincipalType\] ForAnyOfAnyValues:StringEqualsIgnoreCase \{'ServicePrincipal'\}/);
+    });
+
     it("refuses an unknown stack and a malformed account id", async () => {
         const unknown = await run(["--stack", "nope"]);
         assert.strictEqual(unknown.code, EXIT.badInput);

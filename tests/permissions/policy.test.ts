@@ -4,15 +4,22 @@ import * as path from "path";
 import { AWS_INVOKE_PERMISSIONS, AWS_RESOURCE_PERMISSIONS, KMS_USAGE_ACTIONS } from "../../permissions/aws";
 import { buildAwsPolicy, MANAGED_POLICIES_PER_ROLE, MANAGED_POLICY_MAX_CHARS, packStatements, policySize } from "../../permissions/awsPolicy";
 import { AZURE_INVOKE_PERMISSIONS, AZURE_NAMESPACE_ACTIONS, AZURE_RESOURCE_PERMISSIONS } from "../../permissions/azure";
+import { buildAzureRole, RoleAssignmentInputError } from "../../permissions/azureRole";
 import { GLOBAL_REGION, permissionsFor, StackPermissions } from "../../permissions/derive";
 import { KEY_VAULT_SECRETS_USER_ROLE } from "../../components/azure/secretVault";
 import { knownStacks, REPO_ROOT, stackFileConfig } from "../../plan/stackFiles";
+import { runStack } from "../support/stacks";
 import { stackUse } from "./support";
 
 const IAM_ACTION = /^[a-z0-9-]+:[A-Za-z0-9]+$/;
 const AZURE_ACTION = /^Microsoft\.[A-Za-z]+(\/[A-Za-z0-9]+)+$/;
 
 const cache = new Map<string, StackPermissions>();
+
+/** What the pilot light declares with `emergency` off only: the normal times a deployer lives in for months. */
+async function normalTimesResources() {
+    return (await runStack("pilot-light", { emergency: false, serveApp: false })).resources;
+}
 async function permissionsOf(stack: string): Promise<StackPermissions> {
     if (!cache.has(stack)) {
         cache.set(stack, permissionsFor(await stackUse(stack), { subscriptionId: "00000000-0000-4000-8000-000000000001" }));
@@ -202,11 +209,63 @@ describe("permissions: Azure role", () => {
         assert.deepStrictEqual(JSON.parse(JSON.stringify(azure.definition)), azure.definition);
     });
 
-    it("pilot light: role assignments are limited to the roles the program grants", async () => {
+    it("pilot light: role assignments are limited to the roles the program grants, to service principals", async () => {
         const { azure } = await permissionsOf("pilot-light");
         assert.deepStrictEqual(azure?.assignedRoleIds, [KEY_VAULT_SECRETS_USER_ROLE]);
-        assert.ok(azure?.assignmentCondition?.includes(`GuidEquals {${KEY_VAULT_SECRETS_USER_ROLE}}`));
+        assert.deepStrictEqual(azure?.assignedPrincipalTypes, ["ServicePrincipal"]);
+        // Microsoft's "Constrain roles and principal types" template, verbatim but on one line.
+        assert.strictEqual(azure?.assignmentCondition,
+            "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR " +
+            "(@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {4633458b-17de-408a-b874-0445c86b69e6} AND " +
+            "@Request[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'})) AND " +
+            "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR " +
+            "(@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {4633458b-17de-408a-b874-0445c86b69e6} AND " +
+            "@Resource[Microsoft.Authorization/roleAssignments:PrincipalType] ForAnyOfAnyValues:StringEqualsIgnoreCase {'ServicePrincipal'}))");
         assert.ok(azure?.definition.Actions.includes("Microsoft.Authorization/roleAssignments/write"));
+        assert.ok(azure?.definition.Actions.includes("Microsoft.Authorization/roleAssignments/delete"));
+    });
+
+    it("pilot light: the identity's role assignment exists in normal times, so a missing permission fails on day one", async () => {
+        const use = await stackUse("pilot-light");
+        const normal = permissionsFor({ ...use, variants: [use.variants[0]], resources: await normalTimesResources() }, {});
+        assert.ok(normal.azure?.definition.Actions.includes("Microsoft.Authorization/roleAssignments/write"),
+            "emergency=false declares no role assignment: the deployer's missing roleAssignments/write would surface only in a disaster (issue 10, item 9)");
+        assert.deepStrictEqual(normal.azure?.assignedRoleIds, [KEY_VAULT_SECRETS_USER_ROLE]);
+    });
+
+    it("docs/permissions.md shows the condition the command generates", async () => {
+        const { azure } = await permissionsOf("pilot-light");
+        const doc = fs.readFileSync(path.join(REPO_ROOT, "docs", "permissions.md"), "utf8");
+        const shown = /```text\n(.+)\n```/.exec(doc)?.[1];
+        assert.strictEqual(shown, azure?.assignmentCondition, "regenerate the condition block in docs/permissions.md");
+    });
+
+    it("refuses a role assignment the condition could not allow, naming it", () => {
+        const base = { stack: "x", variants: [], invokes: [], awsRegions: [] };
+        const assignment = (inputs: Record<string, unknown>) => ({
+            ...base,
+            resources: [{ type: "azure-native:authorization:RoleAssignment", name: "grant", custom: true, inputs }],
+        });
+        const roleDefinitionId = `/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER_ROLE}`;
+        assert.throws(() => buildAzureRole("x", assignment({ roleDefinitionId })),
+            (error: Error) => error instanceof RoleAssignmentInputError && /role assignment grant: principalType must be set/.test(error.message));
+        assert.throws(() => buildAzureRole("x", assignment({ roleDefinitionId: "Owner", principalType: "ServicePrincipal" })),
+            /role assignment grant: roleDefinitionId "Owner" names no role definition id/);
+        assert.deepStrictEqual(buildAzureRole("x", assignment({ roleDefinitionId, principalType: "ServicePrincipal" }))?.assignedPrincipalTypes,
+            ["ServicePrincipal"]);
+    });
+
+    it("maps every Front Door, identity and generic-resource type the pilot light may declare", () => {
+        for (const type of ["azure-native:cdn:Profile", "azure-native:cdn:AFDEndpoint", "azure-native:cdn:AFDOriginGroup",
+            "azure-native:cdn:AFDOrigin", "azure-native:cdn:AFDCustomDomain", "azure-native:cdn:Route",
+            "azure-native:managedidentity:UserAssignedIdentity", "azure-native:resources:Resource"]) {
+            assert.ok(AZURE_RESOURCE_PERMISSIONS[type], `${type} has no entry`);
+        }
+        // A VM can use a user-assigned identity only if the deployer may assign it.
+        assert.ok(AZURE_RESOURCE_PERMISSIONS["azure-native:managedidentity:UserAssignedIdentity"].actions
+            .includes("Microsoft.ManagedIdentity/userAssignedIdentities/assign/action"));
+        assert.ok(AZURE_RESOURCE_PERMISSIONS["azure-native:cdn:AFDCustomDomain"].actions
+            .includes("Microsoft.Cdn/profiles/customdomains/RefreshValidationToken/action"));
     });
 
     it("warm standby: no Azure role", async () => {

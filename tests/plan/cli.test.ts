@@ -32,6 +32,20 @@ describe("plan CLI", () => {
         assert.ok(result.cost.monthlyUsd > 0);
         assert.ok(Array.isArray(result.cost.unpriced) && Array.isArray(result.cost.items));
         assert.deepStrictEqual(result.objectives.targets.rtoMinutes, { min: 120, max: 240 });
+        const fronts = result.maintenanceFrontAlternatives.map((a: any) => `${a.option}: ${a.baseUsdPerMonth} ${a.declared ? "declared" : "compared"}`);
+        assert.deepStrictEqual(fronts.filter((f: string) => f.endsWith("declared")), ["Azure Front Door Standard: 35 declared"]);
+        assert.ok(result.cost.items.some((i: any) => i.priceKey === "azure-frontdoor:Standard_AzureFrontDoor" && i.monthlyUsd === 35), "the front is in the stack's cost");
+    });
+
+    it("compares the HTTPS fronts for the maintenance page in the pilot light's price section only", async () => {
+        const pilot = await plan(["--stack", "pilot-light"]);
+        assert.strictEqual(pilot.code, EXIT.ok, pilot.err);
+        assert.match(pilot.out, /HTTPS front for the maintenance page, compared/);
+        assert.match(pilot.out, /│ Azure Front Door Standard +│ \$35\.00 +│ yes/);
+        assert.match(pilot.out, /│ Azure Front Door Premium +│ \$330\.00 +│ no/);
+        assert.match(pilot.out, /│ Amazon CloudFront \(pay as +│ \$0\.00 +│ no/);
+        const warm = await plan(["--stack", "warm-standby"]);
+        assert.doesNotMatch(warm.out, /HTTPS front for the maintenance page/);
     });
 
     it("reports a mandatory residency violation and exits 1 under a stricter policy config", async () => {
@@ -67,7 +81,7 @@ describe("dr CLI --dry-run (no Pulumi CLI, no cloud)", () => {
         const text = out.join("\n");
         assert.match(text, /Diff for emergency=true: \+\d+ added, -0 removed/);
         assert.match(text, /│ \+ │ emergency-gateway-gateway +│ azure-native:network:ApplicationGateway/);
-        assert.match(text, /│ \+ │ emergency-mysql +│ azure-native:dbformysql:Server/);
+        assert.match(text, /│ \+ │ emergency-mysql +│ azure-native:resources:Resource/);
         assert.match(text, /Steps it would take:\n {2}1\. confirm with the operator/);
     });
 });

@@ -69,6 +69,26 @@ describe("plan: cost estimate", () => {
         assert.deepStrictEqual(inJune.items.map(i => i.priceKey), ["eks-cluster", "eks-cluster"]);
     });
 
+    it("prices a Front Door profile by its SKU's base fee and counts its endpoint, origins, domain and route as free", () => {
+        const cdn = (kind: string, name: string, inputs: Record<string, any> = {}) => resource(`azure-native:cdn:${kind}`, name, { resourceGroupName: "rg", ...inputs });
+        const estimate = estimateCost([
+            cdn("Profile", "front", { location: "Global", sku: { name: "Standard_AzureFrontDoor" }, tags: { "dr:site": "standby" } }),
+            cdn("Profile", "premium", { location: "Global", sku: { name: "Premium_AzureFrontDoor" }, tags: { "dr:site": "standby" } }),
+            cdn("AFDEndpoint", "endpoint", { location: "Global" }),
+            cdn("AFDOriginGroup", "group"),
+            cdn("AFDOrigin", "origin"),
+            cdn("AFDCustomDomain", "domain"),
+            cdn("Route", "route"),
+        ]);
+        assert.deepStrictEqual(estimate.items.map(i => [i.resource.name, i.priceKey, i.monthlyUsd]), [
+            ["front", "azure-frontdoor:Standard_AzureFrontDoor", 35],
+            ["premium", "azure-frontdoor:Premium_AzureFrontDoor", 330],
+        ]);
+        assert.match(estimate.items[0].excludes!, /requests/);
+        assert.deepStrictEqual([estimate.freeCount, estimate.unpriced], [5, []]);
+        assert.strictEqual(priceOf("cloudfront-flat-rate:Pro", "*")?.usd, 15, "the compared CloudFront plan is in the table");
+    });
+
     it("ignores components and prices a gateway endpoint as free, an interface endpoint per zone", () => {
         const estimate = estimateCost([
             { ...resource("dr:aws:Network", "net", {}), custom: false },

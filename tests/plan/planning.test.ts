@@ -106,10 +106,12 @@ describe("plan: offline plan of the shipped stacks", () => {
 
     it("shows what emergency=true adds and costs, and that it removes nothing", () => {
         const diff = diffPlans(pilot, emergency, { emergency: "true" });
-        assert.ok(diff.added.some(a => a.type === "azure-native:dbformysql:Server"));
+        assert.ok(diff.added.some(a => a.type === "azure-native:resources:Resource"));
         assert.ok(diff.added.some(a => a.type === "azure-native:network:ApplicationGateway"));
         assert.deepStrictEqual(diff.removed, []);
-        assert.ok(diff.changed.some(c => c.name === "failover-secondary" && c.inputs.includes("records")));
+        // Route 53 stays on the front; the front's one route switches origin group in place.
+        assert.ok(diff.changed.some(c => c.name === "maintenance-front-route" && c.inputs.includes("originGroup")));
+        assert.ok(!diff.changed.some(c => c.name === "failover-secondary"));
         assert.ok(diff.monthlyUsdAfter > diff.monthlyUsdBefore);
     });
 

@@ -11,7 +11,8 @@ const PACK_POLICIES = [
     "azure-storage-secure-transport", "azure-mysql-secure", "azure-vm-ssh-key-only",
     "aws-lambda-no-reserved-concurrency", "aws-ec2-ami-pinned", "aws-eks-version-supported", "aws-rds-final-snapshot-unique",
     "aws-resource-name-limits", "aws-route53-record-unique", "aws-lb-listener-rule-priority-unique", "aws-ec2-eip-quota",
-    "aws-s3-log-target-sse-s3", "kubernetes-pdb-unhealthy-eviction", "kubernetes-nonroot-numeric-user",
+    "aws-s3-log-target-sse-s3", "azure-storage-account-level-worm", "azure-storage-lifecycle-reachable",
+    "kubernetes-pdb-unhealthy-eviction", "kubernetes-nonroot-numeric-user",
 ];
 const unencrypted = resource("aws:rds/instance:Instance", "db", { storageEncrypted: false }, { protect: true, parentUrn: "urn:parent" });
 

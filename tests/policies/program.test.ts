@@ -52,7 +52,7 @@ describe("policy pack on the whole program (mock runtime)", () => {
 
     it("applies the DR policies to what each stack declares (not applicable only where the stack has no such thing)", () => {
         const stackLevel = (key: string) => runs.get(key)!.evaluation.notApplicable.filter(n => n.resource === undefined).map(n => n.policy).sort();
-        assert.deepStrictEqual(stackLevel("warm-standby normal times"), ["dr-backup-shipping-meets-rpo", "dr-backups-immutable"]);
+        assert.deepStrictEqual(stackLevel("warm-standby normal times"), ["azure-storage-lifecycle-reachable", "dr-backup-shipping-meets-rpo", "dr-backups-immutable"]);
         // The pilot-light stack keeps no application buckets, so nothing is access-logged.
         assert.deepStrictEqual(stackLevel("pilot-light normal times"), ["aws-s3-log-target-sse-s3"]);
     });
@@ -100,7 +100,11 @@ describe("policy pack on the whole program (mock runtime)", () => {
         assert.deepStrictEqual(await messages(r => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm"), ["dr-health-check-alarmed: failover-primary-health"]);
         // The agent's settings arrive through the backup instance's SSM document, not its user data.
         assert.deepStrictEqual(await messages(r => r.type === "aws:ssm/document:Document"), ["dr-backup-shipping-meets-rpo: drbackups-container"]);
-        assert.deepStrictEqual(await messages(r => r.type === "azure-native:storage:BlobContainerImmutabilityPolicy"), ["dr-backups-immutable: drbackups-container"]);
+        // Backups are write-once through the backup account's version-level WORM: without it, the container is reported.
+        const withoutWorm = resources.map(r => (r.type === "azure-native:storage:StorageAccount" && r.name === "drbackups"
+            ? { ...r, inputs: { ...r.inputs, immutableStorageWithVersioning: undefined }, outputs: r.outputs && { ...r.outputs, immutableStorageWithVersioning: undefined } }
+            : r));
+        assert.deepStrictEqual(await messages(() => false, withoutWorm), ["dr-backups-immutable: drbackups-container"]);
     });
 
     it("joins the program's records, listener rules, Elastic IPs and log buckets for the deployability stack policies: breaking one is reported", async () => {
@@ -125,11 +129,16 @@ describe("policy pack on the whole program (mock runtime)", () => {
         assert.deepStrictEqual(await found(resources, { "aws-ec2-eip-quota": { maxElasticIpsPerRegion: 2 } }), ["aws-ec2-eip-quota advisory (stack)"]);
     });
 
-    it("holds the maintenance site to HTTPS once its documented exemption is removed", async () => {
+    it("holds the maintenance site to HTTPS like every account, with no exemption to configure", async () => {
+        for (const key of ["pilot-light normal times", "pilot-light emergency=true, serveApp=true"]) {
+            const { evaluation } = runs.get(key)!;
+            assert.deepStrictEqual(evaluation.violations.filter(v => v.policy === "azure-storage-secure-transport"), [], key);
+        }
         const { resources } = runs.get("pilot-light normal times")!;
-        const evaluation = await evaluatePolicies(resources, { policyConfig: { "azure-storage-secure-transport": { httpAllowed: {} } } });
+        const plainHttp = resources.map(r => (r.name === "maintenance-account" ? { ...r, inputs: { ...r.inputs, enableHttpsTrafficOnly: false } } : r));
+        const evaluation = await evaluatePolicies(plainHttp);
         assert.deepStrictEqual(evaluation.violations.map(v => `${v.resource?.name}: ${v.message}`), [
-            "maintenance-account: accepts plain HTTP (enableHttpsTrafficOnly: false): set it to true, or list the account in httpAllowed with the reason",
+            "maintenance-account: accepts plain HTTP (enableHttpsTrafficOnly: false): set it to true",
         ]);
     });
 });

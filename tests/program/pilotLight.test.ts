@@ -20,7 +20,7 @@ const A = {
     vnet: "azure-native:network:VirtualNetwork",
     subnet: "azure-native:network:Subnet",
     nsg: "azure-native:network:NetworkSecurityGroup",
-    mysql: "azure-native:dbformysql:Server",
+    mysql: "azure-native:resources:Resource",
     vm: "azure-native:compute:VirtualMachine",
     gateway: "azure-native:network:ApplicationGateway",
     secret: "azure-native:keyvault:Secret",
@@ -57,8 +57,9 @@ describe("program: pilot-light stack, normal mode", () => {
     });
 
     it("keeps backups in a storage account with HTTPS only, TLS 1.2, no public blob access and a firewall", () => {
-        const account = ofType(resources, A.account).find(a => a.inputs.enableHttpsTrafficOnly === true);
+        const account = ofType(resources, A.account).find(a => a.name !== "maintenance-account");
         assert.ok(account, "a backup storage account");
+        assert.strictEqual(account.inputs.enableHttpsTrafficOnly, true);
         assert.strictEqual(account.inputs.kind, "StorageV2");
         assert.strictEqual(account.inputs.minimumTlsVersion, "TLS1_2");
         assert.strictEqual(account.inputs.allowBlobPublicAccess, false);
@@ -74,10 +75,12 @@ describe("program: pilot-light stack, normal mode", () => {
         assert.ok(container);
         assert.strictEqual(container.inputs.publicAccess, "None");
         assert.strictEqual(container.protect, true);
-        const [worm] = ofType(resources, A.worm);
-        assert.strictEqual(worm.inputs.containerName, "mysql-backups");
-        assert.strictEqual(worm.inputs.immutabilityPeriodSinceCreationInDays, 7);
-        assert.strictEqual(worm.inputs.allowProtectedAppendWritesAll, true);
+        const account = named(resources, A.account, "drbackups");
+        assert.deepStrictEqual(account.inputs.immutableStorageWithVersioning, {
+            enabled: true,
+            immutabilityPolicy: { immutabilityPeriodSinceCreationInDays: 7, state: "Unlocked", allowProtectedAppendWrites: true },
+        });
+        assert.deepStrictEqual(ofType(resources, A.worm), [], "no container-level policy: it would block lifecycle deletion");
         const [service] = ofType(resources, "azure-native:storage:BlobServiceProperties");
         assert.strictEqual(service.inputs.isVersioningEnabled, true);
         assert.strictEqual(service.inputs.deleteRetentionPolicy.enabled, true);
@@ -147,19 +150,21 @@ describe("program: pilot-light stack, normal mode", () => {
         assert.strictEqual(vault.inputs.properties.networkAcls.defaultAction, "Deny");
     });
 
-    it("serves a maintenance page outside AWS and points Route 53's SECONDARY at it", async () => {
+    it("serves a maintenance page outside AWS over HTTPS through Front Door and points Route 53's SECONDARY at the front", async () => {
         const site = named(resources, A.account, "maintenance-account");
         assert.strictEqual(site.inputs.allowBlobPublicAccess, false);
-        assert.deepStrictEqual(site.inputs.customDomain, { name: "app.petclinic.example.com", useSubDomainName: true });
+        assert.deepStrictEqual([site.inputs.enableHttpsTrafficOnly, site.inputs.customDomain], [true, undefined]);
         const page = ofType(resources, "azure-native:storage:Blob").find(b => b.name === "maintenance-index");
         assert.ok(page);
         const records = ofType(resources, "aws:route53/record:Record");
         const secondary = records.find(r => r.inputs.failoverRoutingPolicies?.[0]?.type === "SECONDARY");
         assert.deepStrictEqual(secondary?.inputs.records, [await valueOf(run.outputs.maintenancePageHost)]);
-        assert.match(secondary!.inputs.records[0], /\.z12\.web\.core\.windows\.net$/);
+        assert.match(secondary!.inputs.records[0], /\.z01\.azurefd\.net$/);
+        assert.strictEqual(run.outputs.maintenanceUrl, "https://app.petclinic.example.com");
         const primary = records.find(r => r.inputs.failoverRoutingPolicies?.[0]?.type === "PRIMARY");
         assert.ok(primary?.inputs.healthCheckId);
-        assert.ok(records.some(r => r.inputs.name === "asverify.app.petclinic.example.com"));
+        assert.ok(records.some(r => r.inputs.name === "_dnsauth.app.petclinic.example.com" && r.inputs.type === "TXT"));
+        assert.ok(!records.some(r => /asverify/.test(r.inputs.name)));
     });
 
     it("gives Seoul a load balancer: PRIMARY is a CNAME to it (the Azure SECONDARY cannot be an alias), probed on its checked host", async () => {
@@ -186,6 +191,24 @@ describe("program: pilot-light stack, normal mode", () => {
         assert.deepStrictEqual([site.role, site.region, site.settings.AWS_REGION, site.settings.DB_READ_ONLY], ["primary", SEOUL, SEOUL, "false"]);
         assert.strictEqual(site.settings.DB_SECRET_ARN, named(resources, "aws:secretsmanager/secret:Secret", "database-secret").outputs!.arn);
         assert.deepStrictEqual(Object.keys(site.repositories), ["web", "app"]);
+    });
+
+    it("locks the backups' retention policy only when backupImmutabilityLocked is set, as an update of the same account", async () => {
+        const locked = await runPilotLight({ "multicloud-dr:backupImmutabilityLocked": true });
+        const account = named(cloudResources(locked.resources), A.account, "drbackups");
+        assert.strictEqual(account.inputs.immutableStorageWithVersioning.immutabilityPolicy.state, "Locked");
+        assert.strictEqual(account.urn, named(resources, A.account, "drbackups").urn);
+    });
+
+    it("declares the emergency app's identity and its vault grant now, so a deployer lacking roleAssignments/write finds out on day one", () => {
+        const [identity, ...moreIdentities] = ofType(resources, "azure-native:managedidentity:UserAssignedIdentity");
+        assert.deepStrictEqual(moreIdentities, []);
+        const [grant, ...moreGrants] = ofType(resources, "azure-native:authorization:RoleAssignment");
+        assert.deepStrictEqual(moreGrants, []);
+        assert.strictEqual(grant.inputs.principalId, identity.outputs?.principalId);
+        assert.strictEqual(grant.inputs.principalType, "ServicePrincipal");
+        assert.match(grant.inputs.roleDefinitionId, /\/roleDefinitions\/4633458b-17de-408a-b874-0445c86b69e6$/, "Key Vault Secrets User");
+        assert.strictEqual(grant.inputs.scope, named(resources, "azure-native:keyvault:Vault", "drvault").id, "on the vault only");
     });
 
     it("declares no MySQL server, VM or Application Gateway", () => {
@@ -215,16 +238,28 @@ describe("program: pilot-light stack, emergency mode", () => {
     });
 
     it("adds a private, TLS-only, protected MySQL flexible server with backups", () => {
-        const [server] = ofType(resources, A.mysql);
+        const [server] = ofType(resources, A.mysql).filter(r => r.inputs.resourceType === "flexibleServers");
         assert.strictEqual(server.protect, true);
-        assert.strictEqual(server.inputs.network.publicNetworkAccess, "Disabled");
-        assert.match(server.inputs.network.delegatedSubnetResourceId, /\/Subnet\/pilotlightmysq[0-9a-f]+$/, "the delegated subnet");
-        assert.strictEqual(server.inputs.backup.backupRetentionDays, 7);
-        assert.ok(server.secretInputs.includes("administratorLoginPassword"));
+        assert.deepStrictEqual([server.inputs.apiVersion, server.inputs.properties.version], ["2023-12-30", "8.4"]);
+        assert.strictEqual(server.inputs.properties.network.publicNetworkAccess, "Disabled");
+        assert.match(server.inputs.properties.network.delegatedSubnetResourceId, /\/Subnet\/pilotlightmysq[0-9a-f]+$/, "the delegated subnet");
+        assert.strictEqual(server.inputs.properties.backup.backupRetentionDays, 7);
+        assert.ok(server.secretInputs.includes("properties"));
         const tls = ofType(resources, "azure-native:dbformysql:Configuration").find(c => c.inputs.configurationName === "require_secure_transport");
         assert.strictEqual(tls?.inputs.value, "ON");
         assert.strictEqual(ofType(resources, "azure-native:dbformysql:FirewallRule").length, 0);
         assert.strictEqual(named(resources, "azure-native:dbformysql:Database", "emergency-mysql-database").protect, true);
+    });
+
+    it("keeps the MySQL admin password and its vault secret in normal times, so emergency off deletes neither", () => {
+        for (const r of [normal, emergency]) {
+            const all = cloudResources(r.resources);
+            named(all, "random:index/randomPassword:RandomPassword", "emergency-mysql-password");
+            assert.strictEqual(named(all, A.secret, "drvault-mysql-admin-password").inputs.secretName, "mysql-admin-password");
+        }
+        const [server] = ofType(resources, A.mysql).filter(r => r.inputs.resourceType === "flexibleServers");
+        assert.strictEqual(server.inputs.properties.administratorLoginPassword,
+            named(resources, A.secret, "drvault-mysql-admin-password").inputs.properties.value);
     });
 
     it("adds web and app VMs that take SSH keys only and carry no secret in their boot data", () => {
@@ -238,10 +273,15 @@ describe("program: pilot-light stack, emergency mode", () => {
             assert.deepStrictEqual(leakedSecrets(boot), [], vm.name);
         }
         const appBoot = Buffer.from(named(resources, A.vm, "emergency-app").inputs.osProfile.customData, "base64").toString("utf8");
-        assert.match(appBoot, /mysql-dr\.js restore --config \/etc\/mysql-dr\/restore\.env/);
-        assert.match(appBoot, /Requires=mysql-dr-restore\.service/, "the app starts only after the restore");
+        assert.match(appBoot, /mysql-dr\.js" restore --config "\$root\/etc\/mysql-dr\/restore\.env"/);
+        assert.match(appBoot, /Wants=mysql-dr-restore\.service\n\s*After=mysql-dr-restore\.service/, "the app starts only after the restore, and a failed attempt does not fail it for good");
+        const [identity] = ofType(resources, "azure-native:managedidentity:UserAssignedIdentity");
+        const appVm = named(resources, A.vm, "emergency-app");
+        assert.deepStrictEqual(appVm.inputs.identity, { type: "UserAssigned", userAssignedIdentities: [identity.id] });
+        assert.ok(appBoot.includes(`client_id=${identity.outputs?.clientId}`), "the token request names that identity");
+        assert.strictEqual(named(resources, A.vm, "emergency-web").inputs.identity, undefined, "the web VM reads nothing from Azure");
         assert.ok(ofType(resources, "azure-native:network:NetworkInterface").every(n => n.inputs.ipConfigurations[0].publicIPAddress === undefined));
-        assert.strictEqual(ofType(resources, "azure-native:authorization:RoleAssignment").length, 1, "only the app VM reads the vault");
+        assert.strictEqual(ofType(resources, "azure-native:authorization:RoleAssignment").length, 1, "only the app identity reads the vault");
     });
 
     it("admits to each tier only the tier in front of it", () => {
@@ -264,10 +304,13 @@ describe("program: pilot-light stack, emergency mode", () => {
         assert.ok(gateway.inputs.probes.some((p: any) => p.path === "/health"));
     });
 
-    it("points Route 53's SECONDARY record at the gateway", async () => {
+    it("keeps Route 53's SECONDARY record on the front, whose route now sends users to the gateway", async () => {
         const secondary = ofType(resources, "aws:route53/record:Record").find(r => r.inputs.failoverRoutingPolicies?.[0]?.type === "SECONDARY");
-        assert.deepStrictEqual(secondary?.inputs.records, [await valueOf(emergency.outputs.emergencyGatewayHost!)]);
-        assert.match(secondary!.inputs.records[0], /^dr-[a-z0-9]+\.koreacentral\.cloudapp\.azure\.com$/);
+        assert.deepStrictEqual(secondary?.inputs.records, [await valueOf(normal.outputs.maintenancePageHost)]);
+        const gatewayOrigin = named(resources, "azure-native:cdn:AFDOrigin", "maintenance-front-gateway-origin");
+        assert.match(gatewayOrigin.inputs.hostName, /^dr-[a-z0-9]+\.koreacentral\.cloudapp\.azure\.com$/);
+        assert.strictEqual(gatewayOrigin.inputs.hostName, await valueOf(emergency.outputs.emergencyGatewayHost!));
+        assert.strictEqual(emergency.outputs.maintenanceFrontServing, "gateway");
     });
 
     it("adds resources without removing or replacing any of normal mode's", () => {
@@ -275,7 +318,7 @@ describe("program: pilot-light stack, emergency mode", () => {
         const after = new Set(emergency.resources.map(r => r.urn));
         assert.ok(after.size > before.size);
         assert.deepStrictEqual([...before].filter(urn => !after.has(urn)), []);
-        for (const stateful of [A.account, A.container, A.worm, "aws:rds/instance:Instance"]) {
+        for (const stateful of [A.account, A.container, "aws:rds/instance:Instance"]) {
             for (const r of ofType(normal.resources, stateful)) {
                 const twin = emergency.resources.find(e => e.urn === r.urn)!;
                 assert.deepStrictEqual(twin.inputs, r.inputs, `${r.name} changes with emergency`);

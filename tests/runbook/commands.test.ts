@@ -6,7 +6,7 @@ import { DR_EXIT } from "../../runbook/cli";
 import { FakeStack } from "./fakeStack";
 import { dr, printed, warmBackend, warmStack } from "./harness";
 
-const EMERGENCY_DB = "urn:pulumi:pilot-light::multicloud-dr::dr:azure:MysqlServer$azure-native:dbformysql:Server::emergency-mysql";
+const EMERGENCY_DB = "urn:pulumi:pilot-light::multicloud-dr::dr:azure:MysqlServer$azure-native:resources:Resource::emergency-mysql";
 const BACKUP_AMI = "ami-0123456789abcdef0";
 const OTHER_PROTECTED = "urn:pulumi:pilot-light::multicloud-dr::dr:azure:BackupStorage$azure-native:storage:StorageAccount::drbackups";
 

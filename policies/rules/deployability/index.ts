@@ -8,6 +8,8 @@ import { awsRdsFinalSnapshotUnique } from "./awsRdsFinalSnapshotUnique";
 import { awsResourceNameLimits } from "./awsResourceNameLimits";
 import { awsRoute53RecordUnique } from "./awsRoute53RecordUnique";
 import { awsS3LogTargetSseS3 } from "./awsS3LogTargetSseS3";
+import { azureStorageAccountLevelWorm } from "./azureStorageAccountLevelWorm";
+import { azureStorageLifecycleReachable } from "./azureStorageLifecycleReachable";
 import { kubernetesNonrootNumericUser } from "./kubernetesNonrootNumericUser";
 import { kubernetesPdbUnhealthyEviction } from "./kubernetesPdbUnhealthyEviction";
 
@@ -21,6 +23,8 @@ export {
     awsResourceNameLimits,
     awsRoute53RecordUnique,
     awsS3LogTargetSseS3,
+    azureStorageAccountLevelWorm,
+    azureStorageLifecycleReachable,
     kubernetesNonrootNumericUser,
     kubernetesPdbUnhealthyEviction,
 };
@@ -40,6 +44,8 @@ export const deployabilityPolicies: Policies = [
     awsLbListenerRulePriorityUnique,
     awsEc2EipQuota,
     awsS3LogTargetSseS3,
+    azureStorageAccountLevelWorm,
+    azureStorageLifecycleReachable,
     kubernetesPdbUnhealthyEviction,
     kubernetesNonrootNumericUser,
 ];

@@ -3,35 +3,34 @@ import { azureStorageSecureTransport } from "../../../policies/rules";
 import { changed, findings, resource } from "../harness";
 
 const backups = resource("azure-native:storage:StorageAccount", "drbackups", { kind: "StorageV2", enableHttpsTrafficOnly: true, minimumTlsVersion: "TLS1_2", allowBlobPublicAccess: false });
-const maintenance = resource("azure-native:storage:StorageAccount", "maintenance-account", {
-    kind: "StorageV2", enableHttpsTrafficOnly: false, minimumTlsVersion: "TLS1_2", allowBlobPublicAccess: false, customDomain: { name: "app.example.com", useSubDomainName: true },
-});
+const maintenance = resource("azure-native:storage:StorageAccount", "maintenance-account", { kind: "StorageV2", enableHttpsTrafficOnly: true, minimumTlsVersion: "TLS1_2", allowBlobPublicAccess: false });
 const container = resource("azure-native:storage:BlobContainer", "drbackups-container", { accountName: "drbackups1", containerName: "mysql-backups", publicAccess: "None" });
 
 describe("policy azure-storage-secure-transport", () => {
-    it("accepts an HTTPS-only account, the listed custom-domain maintenance site, and a private container", async () => {
+    it("accepts HTTPS-only accounts without a custom domain, and a private container", async () => {
         assert.deepStrictEqual(await findings(azureStorageSecureTransport, [backups, maintenance, container]), []);
     });
 
-    it("reports plain HTTP on an account that is not listed", async () => {
-        assert.deepStrictEqual(await findings(azureStorageSecureTransport, [changed(backups, { enableHttpsTrafficOnly: false })]), [
-            "drbackups: accepts plain HTTP (enableHttpsTrafficOnly: false): set it to true, or list the account in httpAllowed with the reason",
+    it("reports plain HTTP on every account, the maintenance site's included: there is no exemption any more", async () => {
+        assert.deepStrictEqual(await findings(azureStorageSecureTransport, [changed(backups, { enableHttpsTrafficOnly: false }), changed(maintenance, { enableHttpsTrafficOnly: false })]), [
+            "drbackups: accepts plain HTTP (enableHttpsTrafficOnly: false): set it to true",
+            "maintenance-account: accepts plain HTTP (enableHttpsTrafficOnly: false): set it to true",
         ]);
     });
 
-    it("reports a listed account that serves no custom domain", async () => {
-        assert.deepStrictEqual(await findings(azureStorageSecureTransport, [changed(maintenance, { customDomain: undefined })]), [
-            "maintenance-account: is listed in httpAllowed but serves no custom domain, the only reason to accept plain HTTP: set enableHttpsTrafficOnly: true",
+    it("reports a storage custom domain, which Azure serves without a certificate for it (the old maintenance site)", async () => {
+        const old = changed(maintenance, { enableHttpsTrafficOnly: false, customDomain: { name: "app.example.com", useSubDomainName: true } });
+        assert.deepStrictEqual(await findings(azureStorageSecureTransport, [old]), [
+            "maintenance-account: accepts plain HTTP (enableHttpsTrafficOnly: false): set it to true",
+            "maintenance-account: serves the custom domain app.example.com, which Azure Storage answers without a certificate for that name: remove customDomain and put Azure Front Door in front of the website endpoint",
         ]);
     });
 
-    it("checks the maintenance site like any account when config removes it from httpAllowed", async () => {
-        assert.deepStrictEqual(await findings(azureStorageSecureTransport, [maintenance], { httpAllowed: {} }), [
-            "maintenance-account: accepts plain HTTP (enableHttpsTrafficOnly: false): set it to true, or list the account in httpAllowed with the reason",
-        ]);
+    it("treats an unset enableHttpsTrafficOnly as Azure does: HTTPS only", async () => {
+        assert.deepStrictEqual(await findings(azureStorageSecureTransport, [changed(backups, { enableHttpsTrafficOnly: undefined })]), []);
     });
 
-    it("still holds the listed account to TLS 1.2", async () => {
+    it("holds every account to TLS 1.2", async () => {
         assert.deepStrictEqual(await findings(azureStorageSecureTransport, [changed(maintenance, { minimumTlsVersion: "TLS1_0" })]), [
             "maintenance-account: accepts TLS1_0: set minimumTlsVersion to TLS1_2",
         ]);
@@ -58,7 +57,8 @@ describe("policy azure-storage-secure-transport", () => {
         ]);
     });
 
-    it("rejects a TLS floor Azure does not have", async () => {
+    it("rejects a TLS floor Azure does not have, and the removed httpAllowed exemption", async () => {
         await assert.rejects(findings(azureStorageSecureTransport, [backups], { minimumTlsVersion: "TLS1_1" }), /azure-storage-secure-transport\.minimumTlsVersion: must be one of "TLS1_2", "TLS1_3", got "TLS1_1"/);
+        await assert.rejects(findings(azureStorageSecureTransport, [backups], { httpAllowed: {} }), /httpAllowed/);
     });
 });
