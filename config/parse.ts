@@ -370,7 +370,8 @@ function readDns(r: ConfigReader, strategy: Strategy | undefined): DnsConfig | u
     if (hostedZoneId === undefined) {
         if (!r.has("hostedZoneId")) {
             r.report("hostedZoneId", `is required: the public hosted zone ${domainName} is delegated to. ACM validates each site's load balancer ` +
-                "certificate through DNS records in that zone, and they resolve only once the domain is delegated to it; create the zone " +
+                "certificate (and, in the pilot light, Azure Front Door the maintenance page's) through DNS records in that zone, and they " +
+                "resolve only once the domain is delegated to it; create the zone " +
                 "(`aws route53 create-hosted-zone`), delegate the domain to its name servers, then set its id here");
         }
         return undefined;

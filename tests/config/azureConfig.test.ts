@@ -140,3 +140,17 @@ describe("config: emergency MySQL version and admin login", () => {
         assert.deepStrictEqual(Object.keys(problems).sort(), ["azureMysqlSku", "azureMysqlVersion", "azureStorageSku", "dbUsername"]);
     });
 });
+
+describe("config: the pilot light's DNS (issue 10, item 3)", () => {
+    it("refuses a pilot light without an existing hosted zone: the maintenance front's certificate is validated in it, and no zone is created", () => {
+        const problems = problemsOf({ hostedZoneId: undefined });
+        assert.deepStrictEqual(Object.keys(problems), ["hostedZoneId"]);
+        assert.match(problems.hostedZoneId[0], /^is required: .*Azure Front Door the maintenance page's/);
+    });
+
+    it("takes the backup lock only as asked, and unlocked by default", () => {
+        assert.strictEqual(parsePilot().backup?.immutabilityLocked, false);
+        assert.strictEqual(parsePilot({ backupImmutabilityLocked: true }).backup?.immutabilityLocked, true);
+        assert.deepStrictEqual(Object.keys(problemsOf({ backupImmutabilityLocked: "yes please" })), ["backupImmutabilityLocked"]);
+    });
+});
