@@ -125,20 +125,18 @@ describe("emergency boot: the app VM's unit chain", () => {
         assert.match(file(config, "/usr/local/sbin/mysql-dr-restore-once").trimEnd(), new RegExp(`touch "\\$root${RESTORED_MARKER}"$`), "the marker is the restore's last step");
     });
 
-    it("writes unit files that systemd-analyze verify accepts (where it is installed), each line a key in a section", function () {
+    it("writes unit files that systemd-analyze verify accepts, each line a key in a section", function () {
         this.timeout(60000);
         const units = config.write_files.filter(f => f.path.startsWith("/etc/systemd/system/"));
         assert.deepStrictEqual(units.map(u => path.basename(u.path)).sort(), ["app.path", "app.service", "mysql-dr-restore.service"]);
         units.forEach(u => unit(u.content));
-        let analyze: string | undefined;
+        let analyze = "";
         try {
             analyze = execFileSync("which", ["systemd-analyze"], { encoding: "utf8" }).trim();
         } catch {
-            analyze = undefined;
+            analyze = "";
         }
-        if (!analyze) {
-            return;
-        }
+        assert.ok(analyze, "systemd-analyze is not installed: `apt-get install -y systemd` (.ci/run does it)");
         // A root holding the system's own units and every file cloud-init writes, at its path.
         const root = tempDir();
         fs.mkdirSync(path.join(root, "usr/lib/systemd"), { recursive: true });
