@@ -47,7 +47,9 @@ export class MariaDbInstance {
       "mariadb-install-db",
       ["--no-defaults", `--datadir=${join(dir, "data")}`, "--auth-root-authentication-method=normal", "--skip-test-db", "--user=root"],
       { env: { ...process.env, TMPDIR: join(dir, "tmp") } },
-    );
+    ).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === "ENOENT" ? new Error("mariadb-install-db not found; install MariaDB with: apt-get install -y mariadb-server") : error;
+    });
     await instance.launch();
     const root = await instance.rootConnection();
     try {
