@@ -2,7 +2,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { BackupInstance, BACKUP_METRIC_NAMESPACE, publicZone } from "../components/aws";
+import { BackupInstance, BACKUP_METRIC_NAMESPACE, BACKUP_PATHS, publicZone } from "../components/aws";
 import { azureMysqlAdminPassword, AzureMysqlServer, AzureNetwork, BackupStorage, EmergencyIdentity, MaintenanceFront, MaintenanceSite, SecretVault, VAULT_SECRETS } from "../components/azure";
 import { childTags } from "../components/tags";
 import { DrConfig } from "../config/types";
@@ -166,6 +166,7 @@ export function buildPilotLight(config: DrConfig, accountId: pulumi.Output<strin
         secretSettings: { DR_MYSQL_PASSWORD: primary.credentials.password, DR_BLOB_SAS: backups.writerSas },
         settings: {
             DR_MYSQL_HOST: primary.database.address,
+            DR_MYSQL_SSL_CA: BACKUP_PATHS.rdsCaBundle,
             DR_MYSQL_PORT: "3306",
             DR_MYSQL_USER: primary.credentials.username,
             DR_MYSQL_FLAVOR: "mysql",

@@ -21,6 +21,7 @@ import { Spool } from "./spool";
 import { AgentState, StateStore } from "./state";
 import { AgentStatus, serveStatus } from "./status";
 import { BinlogStreamer } from "./streamer";
+import { toolsProblem } from "./tools-check";
 import { AGENT_VERSION } from "./version";
 
 const STATUS_INTERVAL_MS = 1_000;
@@ -74,6 +75,9 @@ export class BackupAgent {
       await BinlogStreamer.killOrphan(this.spool, this.log);
       useCredentialDirectory(join(this.config.stateDir, "credentials"));
       this.tools = resolveMysqlTools(this.config.tools);
+      const tools = this.tools;
+      const mismatch = await this.retry("check the client tools against the source", () => toolsProblem(this.config.source, tools), signal);
+      if (mismatch) throw new Error(mismatch);
       this.log.info("agent starting", { version: AGENT_VERSION, tools: this.tools.flavor, binlog_tool: this.tools.binlog, state_dir: this.config.stateDir });
       const loaded = await this.store.load();
       this.state = loaded ?? (await this.retry("create binlog chain", () => newEpochState(this.config.source), signal));

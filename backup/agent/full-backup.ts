@@ -44,7 +44,7 @@ export async function runFullBackup(options: FullBackupOptions): Promise<FullBac
   const backupId = timeOrderedId();
   const startedAt = new Date();
   const blobName = layout.fullDump(backupId);
-  const connection = toolConnection(options.source);
+  const connection = toolConnection(options.source, tools);
   const args = [
     ...connection.args,
     "--single-transaction",
@@ -54,6 +54,8 @@ export async function runFullBackup(options: FullBackupOptions): Promise<FullBac
     "--triggers",
     "--hex-blob",
     "--default-character-set=utf8mb4",
+    // MySQL's mysqldump 8.0.21+ needs PROCESS to dump tablespaces; a tablespace is not part of a database restore.
+    "--no-tablespaces",
     ...tools.dumpOptions,
     "--databases",
     ...options.databases,

@@ -127,7 +127,7 @@ export class BinlogStreamer {
     const run = this.options.nextRun();
     const dir = spool.runDir(run);
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-    const connection = toolConnection(source);
+    const connection = toolConnection(source, tools);
     const args = [
       ...connection.args,
       "--read-from-remote-server",

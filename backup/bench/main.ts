@@ -8,6 +8,7 @@ import { AgentProcess, agentEnvironment, readAgentStatus, restoreEnvironment, ru
 import { MariaDbInstance } from "../harness/mariadb-instance";
 import { startDrStack } from "../harness/stack";
 import { connect, currentBinlogPosition } from "../lib/mysql-connection";
+import { toolTlsArgs } from "../lib/mysql-tools";
 import { formatBytes } from "../lib/progress";
 import { egressPerDay } from "./egress-model";
 import { shellQuote, timedShell } from "./shell";
@@ -19,9 +20,12 @@ const program = new Command()
   .option("--model-db-gb <n>", "database size for the bytes-per-day model", "1")
   .option("--change-per-hour <fraction>", "share of rows changed per hour for the model", "0.01")
   .option("--json <file>", "write the figures as JSON")
+  .option("--plaintext", "run everything without TLS (servers accept plaintext) to measure what TLS costs; default: verified TLS, required by the servers")
   .parse();
 
 interface Figures {
+  /** Every MySQL connection's transport during the run. */
+  transport: "verified TLS" | "plaintext";
   rows: number;
   sqlBytes: number;
   seed: { dumpSeconds: number; uploadSeconds: number; backupSeconds: number; downloadSeconds: number; loadSeconds: number; restoreSeconds: number; compressedBytes: number };
@@ -37,7 +41,7 @@ const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 async function main(): Promise<void> {
   // Time the bundled artifact that ships: ts-node's start-up is not part of a restore.
   useBundledCli();
-  const options = program.opts<{ rows: string; modelDbGb: string; changePerHour: string; json?: string }>();
+  const options = program.opts<{ rows: string; modelDbGb: string; changePerHour: string; json?: string; plaintext?: boolean }>();
   const rows = Number(options.rows);
   const work = await fs.mkdtemp(join(tmpdir(), "mysql-dr-bench-"));
   let azurite: AzuriteInstance | undefined;
@@ -45,7 +49,8 @@ async function main(): Promise<void> {
   let target: MariaDbInstance | undefined;
   try {
     log("starting Azurite, source and target MariaDB");
-    ({ azurite, primary: source, target } = await startDrStack(work, { extraArgs: ["--innodb-buffer-pool-size=1G"] }));
+    ({ azurite, primary: source, target } = await startDrStack(work, { extraArgs: ["--innodb-buffer-pool-size=1G"], plaintext: options.plaintext === true }));
+    log(options.plaintext ? "transport: PLAINTEXT (TLS cost comparison)" : "transport: verified TLS (VERIFY_IDENTITY), require_secure_transport=ON");
     const az = azurite;
     const src = source;
     const dst = target;
@@ -60,8 +65,9 @@ async function main(): Promise<void> {
         `INSERT INTO orders SELECT seq, seq % 50000, ELT(1 + seq % 4, 'new', 'paid', 'shipped', 'returned'), (seq * 7919 % 100000) / 100, UPPER(LEFT(MD5(seq), 12)), CONCAT('customer note ', seq % 977, ' ', SHA1(seq % 5000), ' ', MD5(seq)), '2024-01-01' + INTERVAL (seq % 31536000) SECOND FROM seq_1_to_${rows}`,
       );
     });
-    const client = (instance: MariaDbInstance) => `mariadb --no-defaults --protocol=TCP -h127.0.0.1 -P${instance.port} -uroot`;
-    const dump = `mariadb-dump --no-defaults --protocol=TCP -h127.0.0.1 -P${src.port} -uroot --single-transaction --master-data=2 --databases bench`;
+    const tls = (instance: MariaDbInstance) => toolTlsArgs(instance.rootEndpoint, "mariadb").map(shellQuote).join(" ");
+    const client = (instance: MariaDbInstance) => `mariadb --no-defaults --protocol=TCP -h${instance.rootEndpoint.host} -P${instance.port} -uroot ${tls(instance)}`;
+    const dump = `mariadb-dump --no-defaults --protocol=TCP -h${src.rootEndpoint.host} -P${src.port} -uroot ${tls(src)} --single-transaction --master-data=2 --databases bench`;
     const azEnv = { ...process.env, AZURE_CONFIG_DIR: join(work, "az"), AZURE_CORE_COLLECT_TELEMETRY: "false", AZURE_STORAGE_CONNECTION_STRING: az.connectionString };
     await az.adminClient().getContainerClient("seed").createIfNotExists();
     await az.adminClient().getContainerClient("mysql-backups").createIfNotExists();
@@ -125,6 +131,7 @@ async function main(): Promise<void> {
       agentDumpsPerDay: 1,
     });
     const figures: Figures = {
+      transport: options.plaintext ? "plaintext" : "verified TLS",
       rows,
       sqlBytes,
       seed: {
@@ -159,7 +166,7 @@ function render(f: Figures): string {
   const s = (value: number) => `${value.toFixed(2)} s`;
   const x = (value: number) => `${value.toFixed(2)}x`;
   const lines = [
-    `Database: ${f.rows} rows, ${formatBytes(f.sqlBytes)} of SQL (seed gzip ${formatBytes(f.seed.compressedBytes)}, agent gzip ${formatBytes(f.agent.compressedBytes)})`,
+    `Transport: ${f.transport}. Database: ${f.rows} rows, ${formatBytes(f.sqlBytes)} of SQL (seed gzip ${formatBytes(f.seed.compressedBytes)}, agent gzip ${formatBytes(f.agent.compressedBytes)})`,
     "",
     "| step | seed pipeline (dump|gzip + az CLI) | agent + restore tool | seed / agent |",
     "|---|---:|---:|---:|",

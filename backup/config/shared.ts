@@ -1,5 +1,28 @@
+import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { ConfigReader } from "./reader";
 import { registerSecret } from "../lib/secrets";
+
+/**
+ * How a connection is secured. `VERIFY_IDENTITY` (the default): TLS 1.2+, the server's certificate
+ * must chain to the configured CA and name the host connected to, which must be a DNS name (mysql2
+ * cannot check an IP address: it checks such a certificate against "localhost").
+ * `INSECURE_PLAINTEXT_LOOPBACK_ONLY`: no TLS at all, accepted only for a loopback host (a local test
+ * double); there is no mode that encrypts without verifying.
+ */
+export type TlsMode = "VERIFY_IDENTITY" | "INSECURE_PLAINTEXT_LOOPBACK_ONLY";
+
+/** Default TLS mode: verification on. */
+export const DEFAULT_TLS_MODE: TlsMode = "VERIFY_IDENTITY";
+
+/** TLS settings of one endpoint. */
+export type EndpointTls =
+  | {
+      mode: "VERIFY_IDENTITY";
+      /** PEM file with the CA certificate(s) the server's certificate must chain to. */
+      caFile: string;
+    }
+  | { mode: "INSECURE_PLAINTEXT_LOOPBACK_ONLY" };
 
 /** How to reach a MySQL or MariaDB server over TCP. */
 export interface MysqlEndpoint {
@@ -8,6 +31,8 @@ export interface MysqlEndpoint {
   user: string;
   /** Never logged; handed to the client tools through a private options file. */
   password?: string;
+  /** Every connection (mysql2 and the client tools) is made with these. */
+  tls: EndpointTls;
 }
 
 /** Which client tool family to run: MySQL's (`mysqlbinlog`, `mysqldump`, `mysql`) or MariaDB's. */
@@ -31,15 +56,58 @@ export interface BlobSettings {
   prefix: string;
 }
 
-/** Reads `<prefix>_HOST`, `_PORT`, `_USER`, `_PASSWORD` / `_PASSWORD_FILE`. */
+/** Whether `host` names this machine's loopback interface. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
+  return bare === "localhost" || bare === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
+}
+
+/** Problem with a CA file's content, or undefined when it holds at least one PEM certificate. */
+export function caFileProblem(caFile: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(caFile, "utf8");
+  } catch (error) {
+    return `cannot read ${caFile} (${(error as NodeJS.ErrnoException).code ?? "error"})`;
+  }
+  return text.includes("-----BEGIN CERTIFICATE-----") ? undefined : `${caFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`;
+}
+
+/**
+ * Reads `<prefix>_SSL_MODE` and `<prefix>_SSL_CA`: verification is on unless the plaintext mode is
+ * named, and that mode is refused for any host but loopback.
+ */
+export function readEndpointTls(reader: ConfigReader, prefix: string, host: string): EndpointTls {
+  const mode = reader.choice<TlsMode>(`${prefix}_SSL_MODE`, ["VERIFY_IDENTITY", "INSECURE_PLAINTEXT_LOOPBACK_ONLY"], DEFAULT_TLS_MODE);
+  const caFile = reader.optional(`${prefix}_SSL_CA`);
+  if (mode === "INSECURE_PLAINTEXT_LOOPBACK_ONLY") {
+    if (host && !isLoopbackHost(host)) reader.problems.push(`${prefix}_SSL_MODE=INSECURE_PLAINTEXT_LOOPBACK_ONLY is refused for ${host}: plaintext is allowed only to a loopback host`);
+    if (caFile) reader.problems.push(`${prefix}_SSL_CA is set but ${prefix}_SSL_MODE=INSECURE_PLAINTEXT_LOOPBACK_ONLY would not use it; remove one`);
+    return { mode };
+  }
+  if (isIP(host.replace(/^\[|\]$/g, "")) !== 0) {
+    reader.problems.push(`${prefix}_HOST is an IP address (${host}); VERIFY_IDENTITY needs the DNS name the server's certificate carries (RDS: the instance endpoint; Azure: <server>.mysql.database.azure.com)`);
+  }
+  if (!caFile) {
+    reader.problems.push(`${prefix}_SSL_CA is required: the PEM file of the CA that signed the server's certificate (RDS: global-bundle.pem; Azure MySQL: DigiCert Global Root G2 + Microsoft RSA Root CA 2017)`);
+    return { mode, caFile: "" };
+  }
+  const problem = caFileProblem(caFile);
+  if (problem) reader.problems.push(`${prefix}_SSL_CA: ${problem}`);
+  return { mode, caFile };
+}
+
+/** Reads `<prefix>_HOST`, `_PORT`, `_USER`, `_PASSWORD` / `_PASSWORD_FILE`, `_SSL_MODE`, `_SSL_CA`. */
 export function readMysqlEndpoint(reader: ConfigReader, prefix: string): MysqlEndpoint {
   const password = reader.secret(`${prefix}_PASSWORD`, false);
   registerSecret(password);
+  const host = reader.string(`${prefix}_HOST`);
   return {
-    host: reader.string(`${prefix}_HOST`),
+    host,
     port: reader.integer(`${prefix}_PORT`, 3306, 1, 65535),
     user: reader.string(`${prefix}_USER`),
     password,
+    tls: readEndpointTls(reader, prefix, host),
   };
 }
 

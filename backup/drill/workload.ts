@@ -1,5 +1,6 @@
 import mysql from "mysql2/promise";
 import { MysqlEndpoint } from "../config/shared";
+import { mysql2TlsOptions } from "../lib/mysql-connection";
 
 /** The database and tables the drill workload writes. */
 export const DRILL_DATABASE = "drill";
@@ -51,7 +52,8 @@ export class Workload {
   constructor(private readonly endpoint: MysqlEndpoint, private readonly ratePerSecond: number) {}
 
   async start(): Promise<void> {
-    const connection = await mysql.createConnection({ ...this.endpoint, database: DRILL_DATABASE, multipleStatements: true });
+    const { host, port, user, password, tls } = this.endpoint;
+    const connection = await mysql.createConnection({ host, port, user, password, ssl: mysql2TlsOptions(host, tls), database: DRILL_DATABASE, multipleStatements: true });
     this.running = true;
     this.startedAt = Date.now();
     this.loop = this.run(connection);

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { BlobSettings, MysqlEndpoint } from "../config/shared";
+import { BlobSettings, EndpointTls, MysqlEndpoint } from "../config/shared";
 
 const REPO_ROOT = resolve(__dirname, "..", "..");
 
@@ -16,6 +16,11 @@ export function cliCommand(): { command: string; args: string[] } {
   return { command: process.execPath, args: ["-r", register, join(REPO_ROOT, "backup", "cli.ts")] };
 }
 
+/** `<prefix>_SSL_MODE` and `<prefix>_SSL_CA` for an endpoint's TLS settings. */
+export function tlsEnvironment(prefix: string, tls: EndpointTls): Record<string, string> {
+  return tls.mode === "VERIFY_IDENTITY" ? { [`${prefix}_SSL_MODE`]: tls.mode, [`${prefix}_SSL_CA`]: tls.caFile } : { [`${prefix}_SSL_MODE`]: tls.mode };
+}
+
 /** Environment for the agent from typed settings. */
 export function agentEnvironment(source: MysqlEndpoint, blob: BlobSettings, databases: string[], stateDir: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -23,6 +28,7 @@ export function agentEnvironment(source: MysqlEndpoint, blob: BlobSettings, data
     DR_MYSQL_PORT: String(source.port),
     DR_MYSQL_USER: source.user,
     ...(source.password ? { DR_MYSQL_PASSWORD: source.password } : {}),
+    ...tlsEnvironment("DR_MYSQL", source.tls),
     DR_DATABASES: databases.join(","),
     DR_BLOB_CONTAINER_URL: blob.containerUrl,
     DR_BLOB_SAS: blob.sas,
@@ -39,6 +45,7 @@ export function restoreEnvironment(target: MysqlEndpoint, blob: BlobSettings, wo
     DR_TARGET_PORT: String(target.port),
     DR_TARGET_USER: target.user,
     ...(target.password ? { DR_TARGET_PASSWORD: target.password } : {}),
+    ...tlsEnvironment("DR_TARGET", target.tls),
     DR_BLOB_CONTAINER_URL: blob.containerUrl,
     DR_BLOB_SAS: blob.sas,
     DR_BLOB_PREFIX: blob.prefix,

@@ -4,9 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Connection } from "mysql2/promise";
-import { MysqlEndpoint } from "../config/shared";
+import { EndpointTls, MysqlEndpoint } from "../config/shared";
 import { connect } from "../lib/mysql-connection";
 import { freePort } from "./ports";
+import { TestPki, createTestPki } from "./test-pki";
 
 const execFileAsync = promisify(execFile);
 
@@ -19,13 +20,27 @@ export interface MariaDbOptions {
   extraArgs?: string[];
   /** Parent directory for the data dir (default: the OS temp dir). */
   parentDir?: string;
+  /** Server certificate and CA to serve; default: a new CA and a certificate for 127.0.0.1/localhost in the data dir. */
+  pki?: TestPki;
+  /**
+   * Serve plaintext too (no require_secure_transport) and hand out plaintext loopback endpoints:
+   * only to measure what TLS costs (bench --plaintext). Default false: TLS required, as RDS and Azure do.
+   */
+  plaintext?: boolean;
+  /**
+   * The host name clients (and the harness) use; the certificate must name it. Default `localhost`
+   * (a DNS name, as RDS and Azure endpoints are: VERIFY_IDENTITY refuses IP addresses).
+   */
+  clientHost?: string;
 }
 
 const MARIADBD_CANDIDATES = ["/usr/sbin/mariadbd", "/usr/sbin/mysqld"];
 
 /**
  * A real MariaDB server in a temp dir, listening on 127.0.0.1 only, started and removed by the
- * code that needs it (tests, drill, bench). Root has no password; a least-privilege `dr_agent`
+ * code that needs it (tests, drill, bench). Like RDS and Azure MySQL it requires TLS
+ * (`require_secure_transport=ON`) with a certificate from a CA made for this run; its endpoints
+ * carry that CA with VERIFY_IDENTITY. Root has no password; a least-privilege `dr_agent`
  * user (password `agent-secret`) mirrors what production grants the backup agent.
  */
 export class MariaDbInstance {
@@ -35,12 +50,13 @@ export class MariaDbInstance {
   private process?: ChildProcess;
   private exited?: Promise<void>;
 
-  private constructor(readonly dir: string, readonly port: number, private readonly options: MariaDbOptions) {}
+  private constructor(readonly dir: string, readonly port: number, readonly pki: TestPki, private readonly options: MariaDbOptions) {}
 
   /** Creates the data dir, starts the server and waits until it accepts queries. */
   static async start(options: MariaDbOptions): Promise<MariaDbInstance> {
     const dir = await fs.mkdtemp(join(options.parentDir ?? tmpdir(), "mysql-dr-mariadb-"));
-    const instance = new MariaDbInstance(dir, await freePort(), options);
+    const pki = options.pki ?? (await createTestPki(join(dir, "tls")));
+    const instance = new MariaDbInstance(dir, await freePort(), pki, options);
     await fs.mkdir(join(dir, "tmp"));
     // A private tmpdir: bootstraps running in parallel collide on temp-table names in a shared /tmp.
     await execFileAsync(
@@ -55,7 +71,7 @@ export class MariaDbInstance {
     try {
       await root.query(`CREATE USER '${MariaDbInstance.AGENT_USER}'@'127.0.0.1' IDENTIFIED BY '${MariaDbInstance.AGENT_PASSWORD}'`);
       await root.query(
-        `GRANT SELECT, RELOAD, LOCK TABLES, SHOW VIEW, EVENT, TRIGGER, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '${MariaDbInstance.AGENT_USER}'@'127.0.0.1'`,
+        `GRANT SELECT, RELOAD, LOCK TABLES, SHOW VIEW, EVENT, TRIGGER, EXECUTE, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '${MariaDbInstance.AGENT_USER}'@'127.0.0.1'`,
       );
     } finally {
       await root.end();
@@ -80,6 +96,10 @@ export class MariaDbInstance {
       "--innodb-buffer-pool-size=256M",
       "--innodb-log-file-size=256M",
       "--max-connections=200",
+      `--ssl-ca=${this.pki.caFile}`,
+      `--ssl-cert=${this.pki.certFile}`,
+      `--ssl-key=${this.pki.keyFile}`,
+      `--require-secure-transport=${this.options.plaintext ? "OFF" : "ON"}`,
       `--log-error=${join(this.dir, "error.log")}`,
       ...(this.options.binlog
         ? [`--log-bin=${join(this.dir, "data", "mysql-bin")}`, `--server-id=${this.options.serverId ?? 1}`, "--binlog-format=ROW", "--sync-binlog=1"]
@@ -107,14 +127,23 @@ export class MariaDbInstance {
     }
   }
 
+  /** How clients reach this server: VERIFY_IDENTITY against this run's CA (plaintext only when started so). */
+  get tls(): EndpointTls {
+    return this.options.plaintext ? { mode: "INSECURE_PLAINTEXT_LOOPBACK_ONLY" } : { mode: "VERIFY_IDENTITY", caFile: this.pki.caFile };
+  }
+
+  private get clientHost(): string {
+    return this.options.clientHost ?? "localhost";
+  }
+
   /** Root endpoint (no password). */
   get rootEndpoint(): MysqlEndpoint {
-    return { host: "127.0.0.1", port: this.port, user: "root" };
+    return { host: this.clientHost, port: this.port, user: "root", tls: this.tls };
   }
 
   /** The least-privilege agent endpoint. */
   get agentEndpoint(): MysqlEndpoint {
-    return { host: "127.0.0.1", port: this.port, user: MariaDbInstance.AGENT_USER, password: MariaDbInstance.AGENT_PASSWORD };
+    return { host: this.clientHost, port: this.port, user: MariaDbInstance.AGENT_USER, password: MariaDbInstance.AGENT_PASSWORD, tls: this.tls };
   }
 
   rootConnection(database?: string): Promise<Connection> {

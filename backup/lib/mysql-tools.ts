@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MysqlEndpoint, ToolSettings } from "../config/shared";
+import { MysqlEndpoint, ToolSettings, isLoopbackHost } from "../config/shared";
 
 /** The resolved client tools and what their flavor and options are. */
 export interface MysqlTools {
@@ -94,11 +94,27 @@ export interface ToolConnection {
 }
 
 /**
- * Builds connection arguments; a password goes into a mode-0600 options file in a private
- * directory so it never appears in `ps` output or the environment of child processes.
+ * TLS options for the client tools: MySQL's `--ssl-mode=VERIFY_IDENTITY --ssl-ca`, MariaDB's
+ * `--ssl --ssl-verify-server-cert --ssl-ca` (its 10.11 tools leave verification off by default).
+ * The plaintext mode is refused for a non-loopback host here too.
  */
-export function toolConnection(endpoint: MysqlEndpoint): ToolConnection {
-  const network = [`--host=${endpoint.host}`, `--port=${endpoint.port}`, `--user=${endpoint.user}`, "--protocol=TCP"];
+export function toolTlsArgs(endpoint: MysqlEndpoint, flavor: MysqlTools["flavor"]): string[] {
+  const { tls } = endpoint;
+  if (tls.mode === "INSECURE_PLAINTEXT_LOOPBACK_ONLY") {
+    if (!isLoopbackHost(endpoint.host)) throw new Error(`refusing a plaintext connection to ${endpoint.host}: INSECURE_PLAINTEXT_LOOPBACK_ONLY is for loopback hosts only`);
+    return flavor === "mysql" ? ["--ssl-mode=DISABLED"] : ["--skip-ssl"];
+  }
+  if (flavor === "mysql") return ["--ssl-mode=VERIFY_IDENTITY", `--ssl-ca=${tls.caFile}`];
+  if (flavor === "mariadb") return ["--ssl", "--ssl-verify-server-cert", `--ssl-ca=${tls.caFile}`];
+  throw new Error(`unknown client tool flavor ${JSON.stringify(flavor)}: cannot choose its TLS options`);
+}
+
+/**
+ * Builds connection arguments, TLS options included; a password goes into a mode-0600 options file
+ * in a private directory so it never appears in `ps` output or the environment of child processes.
+ */
+export function toolConnection(endpoint: MysqlEndpoint, tools: Pick<MysqlTools, "flavor">): ToolConnection {
+  const network = [`--host=${endpoint.host}`, `--port=${endpoint.port}`, `--user=${endpoint.user}`, "--protocol=TCP", ...toolTlsArgs(endpoint, tools.flavor)];
   if (!endpoint.password) return { args: ["--no-defaults", ...network], dispose: () => undefined };
   const dir = mkdtempSync(join(credentialRoot, "mysql-dr-cred-"));
   const file = join(dir, "client.cnf");

@@ -8,6 +8,7 @@ import { HashingStream } from "../lib/hash-stream";
 import { FullBackupManifest } from "../lib/manifest";
 import { MysqlTools, toolConnection } from "../lib/mysql-tools";
 import { redact } from "../lib/secrets";
+import { RewriteStats, SqlRewriter } from "./sql-rewrite";
 
 /** Raised when a dump cannot be trusted or loaded; the caller cleans up and falls back. */
 export class DumpError extends Error {
@@ -23,9 +24,17 @@ export type DumpSink = { kind: "load"; target: MysqlEndpoint; tools: MysqlTools 
 /**
  * Streams the dump from Azure through sha256, gunzip and sha256 again into the `mysql` client,
  * so download, verification and decompression overlap with loading and no copy touches disk.
- * Checks both digests and sizes against the manifest at the end; any mismatch is a DumpError.
+ * On its way to the client the SQL is rewritten for a restore user without SUPER (see
+ * sql-rewrite.ts); the digests are of the dump as shipped. Checks both digests and sizes against
+ * the manifest at the end; any mismatch is a DumpError. Returns what the rewrite changed (none
+ * when only verifying).
  */
-export async function streamDump(container: ContainerClient, manifest: FullBackupManifest, sink: DumpSink, onBytes?: (bytes: number) => void): Promise<void> {
+export async function streamDump(
+  container: ContainerClient,
+  manifest: FullBackupManifest,
+  sink: DumpSink,
+  onBytes?: (bytes: number) => void,
+): Promise<RewriteStats | undefined> {
   const response = await container.getBlobClient(manifest.dump.blob).download(0, undefined, { maxRetryRequests: 5 });
   const compressed = new HashingStream();
   const raw = new HashingStream();
@@ -36,6 +45,7 @@ export async function streamDump(container: ContainerClient, manifest: FullBacku
     },
   });
   const body = response.readableStreamBody as NodeJS.ReadableStream;
+  let rewrite: RewriteStats | undefined;
   if (sink.kind === "verify") {
     try {
       await pipeline(body, progress, compressed, createGunzip(), raw, new Transform({ transform: (_chunk, _encoding, callback) => callback() }));
@@ -43,8 +53,9 @@ export async function streamDump(container: ContainerClient, manifest: FullBacku
       throw new DumpError(`${manifest.backupId}: dump stream failed (${(error as Error).message})`);
     }
   } else {
-    const connection = toolConnection(sink.target);
+    const connection = toolConnection(sink.target, sink.tools);
     const client = spawn(sink.tools.client, [...connection.args, "--max-allowed-packet=1G"], { stdio: ["pipe", "ignore", "pipe"] });
+    const rewriter = new SqlRewriter();
     let stderr = "";
     client.stderr.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString("utf8")).slice(-2_000)));
     const exited = new Promise<number | null>((resolve) => {
@@ -52,7 +63,7 @@ export async function streamDump(container: ContainerClient, manifest: FullBacku
       client.on("close", (code) => resolve(code));
     });
     try {
-      await pipeline(body, progress, compressed, createGunzip(), raw, client.stdin);
+      await pipeline(body, progress, compressed, createGunzip(), raw, rewriter, client.stdin);
     } catch (error) {
       client.kill("SIGKILL");
       await exited;
@@ -62,6 +73,7 @@ export async function streamDump(container: ContainerClient, manifest: FullBacku
     const code = await exited;
     connection.dispose();
     if (code !== 0) throw new DumpError(`${manifest.backupId}: ${sink.tools.client} exited with code ${code}: ${redact(stderr.trim())}`);
+    rewrite = rewriter.stats;
   }
   if (compressed.bytes !== manifest.dump.compressedBytes || compressed.sha256() !== manifest.dump.compressedSha256) {
     throw new DumpError(`${manifest.backupId}: dump blob sha256 mismatch (got ${compressed.sha256().slice(0, 12)}…, manifest ${manifest.dump.compressedSha256.slice(0, 12)}…); the blob is corrupt`);
@@ -69,4 +81,5 @@ export async function streamDump(container: ContainerClient, manifest: FullBacku
   if (raw.bytes !== manifest.dump.uncompressedBytes || raw.sha256() !== manifest.dump.uncompressedSha256) {
     throw new DumpError(`${manifest.backupId}: decompressed dump does not match the manifest`);
   }
+  return rewrite;
 }

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { MysqlEndpoint } from "../config/shared";
 import { MysqlTools, toolConnection } from "../lib/mysql-tools";
 import { redact } from "../lib/secrets";
+import { RewriteStats, SqlRewriter } from "./sql-rewrite";
 
 /** What to replay into the target. */
 export interface ReplayPlan {
@@ -16,8 +17,12 @@ export function stopDatetime(seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace("T", " ").replace(/\.\d+Z$/, "");
 }
 
-/** Pipes `mysqlbinlog`/`mariadb-binlog` over the filtered files into the `mysql` client, in one session. */
-export async function replayBinlogs(plan: ReplayPlan, target: MysqlEndpoint, tools: MysqlTools): Promise<void> {
+/**
+ * Pipes `mysqlbinlog`/`mariadb-binlog` over the filtered files into the `mysql` client, in one
+ * session, through the rewrite for a restore user without SUPER (definers, GTID_NEXT,
+ * sql_log_bin: see sql-rewrite.ts). Returns what the rewrite changed.
+ */
+export async function replayBinlogs(plan: ReplayPlan, target: MysqlEndpoint, tools: MysqlTools): Promise<RewriteStats> {
   {
     const args = [
       "--no-defaults",
@@ -27,9 +32,10 @@ export async function replayBinlogs(plan: ReplayPlan, target: MysqlEndpoint, too
     ];
     // The tools read --stop-datetime in the local time zone; pin it to UTC to match.
     const reader = spawn(tools.binlog, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TZ: "UTC" } });
-    const connection = toolConnection(target);
+    const connection = toolConnection(target, tools);
     const client = spawn(tools.client, [...connection.args, "--binary-mode", "--max-allowed-packet=1G"], { stdio: ["pipe", "ignore", "pipe"] });
-    reader.stdout.pipe(client.stdin);
+    const rewriter = new SqlRewriter();
+    reader.stdout.pipe(rewriter).pipe(client.stdin);
     let readerErr = "";
     let clientErr = "";
     reader.stderr.on("data", (chunk: Buffer) => (readerErr = (readerErr + chunk.toString("utf8")).slice(-2_000)));
@@ -38,6 +44,7 @@ export async function replayBinlogs(plan: ReplayPlan, target: MysqlEndpoint, too
     connection.dispose();
     if (readerCode !== 0) throw new Error(`${tools.binlog} exited with code ${readerCode} replaying: ${redact(readerErr.trim())}`);
     if (clientCode !== 0) throw new Error(`${tools.client} exited with code ${clientCode} replaying: ${redact(clientErr.trim())}`);
+    return rewriter.stats;
   }
 }
 

@@ -13,6 +13,7 @@ import { FilterStats, filterBinlogFile } from "./binlog-filter";
 import { BackupEntry, listBackups } from "./catalog";
 import { DumpError, streamDump } from "./dump-loader";
 import { replayBinlogs } from "./replay";
+import { RewriteStats } from "./sql-rewrite";
 import { countRows, dropDatabases, existingDatabases, listTables, TargetNotEmptyError } from "./target";
 
 /** What the operator asked for. */
@@ -123,12 +124,13 @@ export async function runRestore(config: RestoreConfig, options: RestoreOptions,
       options.progress.done();
       let loaded = 0;
       try {
-        await timed(options.verifyOnly ? "verify-dump" : "load-dump", () =>
+        const rewrite = await timed(options.verifyOnly ? "verify-dump" : "load-dump", () =>
           streamDump(container, manifest, options.verifyOnly ? { kind: "verify" } : { kind: "load", target: config.target, tools }, (bytes) =>
             options.progress.update(options.verifyOnly ? "verify dump" : "load dump", (loaded += bytes), manifest.dump.compressedBytes),
           ),
         );
         options.progress.done();
+        if (rewrite) result.notes.push(describeRewrite("dump", rewrite));
         if (connection) await timed("check-dump", () => checkRowCounts(connection as Connection, manifest));
       } catch (error) {
         options.progress.done();
@@ -158,7 +160,8 @@ export async function runRestore(config: RestoreConfig, options: RestoreOptions,
           }
           return paths;
         });
-        await timed("replay-binlogs", () => replayBinlogs({ files: filtered, stopAt }, config.target, tools));
+        const rewrite = await timed("replay-binlogs", () => replayBinlogs({ files: filtered, stopAt }, config.target, tools));
+        result.notes.push(describeRewrite("binlogs", rewrite));
         result.verification.push(`replayed ${stats.keptTransactions} transaction(s) into ${manifest.databases.join(", ")} without errors`);
         if (stats.droppedTransactions > 0) {
           result.notes.push(`left out ${stats.droppedTransactions} transaction(s) on schemas outside the backup (${stats.droppedDatabases.join(", ")})`);
@@ -233,6 +236,10 @@ function recoveredTo(manifest: FullBackupManifest, files: VerifiedBinlog[]): Res
 
 function describeSkipped(result: RestoreResult): string {
   return result.skippedBackups.length === 0 ? "" : `; rejected: ${result.skippedBackups.map((s) => `${s.backupId} (${s.reason})`).join("; ")}`;
+}
+
+function describeRewrite(what: string, stats: RewriteStats): string {
+  return `${what}: ${stats.definers} DEFINER clause(s) set to CURRENT_USER (the restore user), ${stats.droppedStatements} GTID/sql_log_bin setting(s) left out`;
 }
 
 function round(seconds: number): number {

@@ -1,6 +1,7 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { rdsCaBundle } from "./rdsCaBundle";
 
 /** What the agent's configuration is made of; none of it is secret (the secret's value is fetched on the instance). */
 export interface BackupAgentConfig {
@@ -29,6 +30,8 @@ export const BACKUP_PATHS = {
     /** Units whose restart is owed: survives a run that fails between writing a file and restarting. */
     restartPending: "/var/lib/mysql-dr-install/restart-pending",
     secretVersion: "/etc/mysql-dr/secret-version",
+    /** The RDS root CAs of the instance's region: every connection to RDS verifies its certificate against them. */
+    rdsCaBundle: "/etc/mysql-dr/rds-ca-bundle.pem",
 } as const;
 
 /** The systemd units the instance runs; the agent unit is the one the backup package ships. */
@@ -127,7 +130,7 @@ ${Object.entries(AGENT_SECRET_KEYS).map(([key, file]) => `printf '%s' "$${key.to
 # RDS keeps no binlogs unless told to; without them a paused agent could not resume without a gap.
 set -euo pipefail
 set -a; . ${BACKUP_PATHS.config}; set +a
-MYSQL_PWD="$(cat ${BACKUP_PATHS.mysqlPassword})" exec mysql --ssl-mode=REQUIRED -h "$DR_MYSQL_HOST" -P "\${DR_MYSQL_PORT:-3306}" -u "$DR_MYSQL_USER" \\
+MYSQL_PWD="$(cat ${BACKUP_PATHS.mysqlPassword})" exec mysql --ssl-mode=VERIFY_IDENTITY --ssl-ca=${BACKUP_PATHS.rdsCaBundle} -h "$DR_MYSQL_HOST" -P "\${DR_MYSQL_PORT:-3306}" -u "$DR_MYSQL_USER" \\
   -e "CALL mysql.rds_set_configuration('binlog retention hours', ${config.binlogRetentionHours})"
 `;
     const secretUnit = `[Unit]
@@ -164,6 +167,7 @@ ConditionPathExists=${BACKUP_PATHS.tool}
     const systemd = "/etc/systemd/system";
     return [
         { path: BACKUP_PATHS.config, mode: "0640", owner: "root:mysql-dr", content: settings, unit: false, restarts: [binlogRetention, agent] },
+        { path: BACKUP_PATHS.rdsCaBundle, mode: "0644", owner: "root:root", content: rdsCaBundle(config.region), unit: false, restarts: [binlogRetention, agent] },
         // The agent loads its credentials only when it starts: restart it with the secret unit, in one transaction.
         { path: BACKUP_PATHS.fetchSecret, mode: "0700", owner: "root:root", content: fetchSecret, unit: false, restarts: [secret, agent] },
         { path: BACKUP_PATHS.secretVersion, mode: "0644", owner: "root:root", content: `${config.secretVersionId ?? ""}\n`, unit: false, restarts: [secret, agent] },

@@ -1,4 +1,8 @@
+import { azureMysqlCaBundle } from "./mysqlCaBundle";
 import { APP_PORT, WEB_PORT } from "./network";
+
+/** Where the app VM keeps the CAs it verifies Azure MySQL's certificate with. */
+export const AZURE_MYSQL_CA_FILE = "/etc/mysql-dr/azure-mysql-ca.pem";
 
 /** Key Vault secret names the app VM reads at boot. */
 export const VAULT_SECRETS = {
@@ -236,6 +240,7 @@ export function appCloudInit(boot: AppBoot): string {
         "DR_TARGET_PORT=3306",
         `DR_TARGET_USER=${boot.mysqlUser}`,
         "DR_TARGET_PASSWORD_FILE=/run/mysql-dr/mysql.password",
+        `DR_TARGET_SSL_CA=${AZURE_MYSQL_CA_FILE}`,
         `DR_DATABASES=${boot.databaseName}`,
         "DR_MYSQL_FLAVOR=mysql",
         "DR_WORK_DIR=/var/lib/mysql-dr/work",
@@ -266,6 +271,10 @@ write_files:
     permissions: "0644"
     content: |
 ${indent(restoreEnv, 6)}
+  - path: ${AZURE_MYSQL_CA_FILE}
+    permissions: "0644"
+    content: |
+${indent(azureMysqlCaBundle().trimEnd(), 6)}
   - path: /usr/local/sbin/mysql-dr-install-node
     permissions: "0700"
     content: |
@@ -322,7 +331,7 @@ ${indent(placeholder, 6)}
       ConditionPathExists=${RESTORED_MARKER}
       StartLimitIntervalSec=0
       [Service]
-      Environment=SPRING_DATASOURCE_URL=jdbc:mysql://${boot.mysqlHost}:3306/${boot.databaseName}?sslMode=REQUIRED
+      Environment=SPRING_DATASOURCE_URL=jdbc:mysql://${boot.mysqlHost}:3306/${boot.databaseName}?sslMode=VERIFY_IDENTITY
       Environment=SPRING_DATASOURCE_USERNAME=${boot.mysqlUser}
       LoadCredential=db-password:/run/mysql-dr/mysql.password
       ExecStart=${appStart}

@@ -50,6 +50,22 @@ export function azureMysqlAdminPassword(serverName: string, opts: pulumi.CustomR
     });
 }
 
+/**
+ * Server parameters the emergency server is given: `require_secure_transport` (TLS only),
+ * `log_bin_trust_function_creators` (a non-SUPER admin restores functions and triggers with binary
+ * logging on) and `sql_generate_invisible_primary_key` off (the restored schema stays the source's).
+ * https://learn.microsoft.com/azure/mysql/flexible-server/concepts-server-parameters ;
+ * https://learn.microsoft.com/azure/mysql/flexible-server/concepts-limitations
+ */
+export const RESTORE_SERVER_PARAMETERS: Readonly<Record<string, string>> = {
+    require_secure_transport: "ON",
+    log_bin_trust_function_creators: "ON",
+    sql_generate_invisible_primary_key: "OFF",
+};
+
+/** Pulumi names of parameters declared before this list existed, kept so their URNs do not change. */
+const CONFIGURATION_NAMES: Readonly<Record<string, string>> = { require_secure_transport: "require-tls" };
+
 export interface AzureMysqlServerArgs {
     readonly resourceGroupName: pulumi.Input<string>;
     readonly location: string;
@@ -141,13 +157,21 @@ export class AzureMysqlServer extends pulumi.ComponentResource {
         }, { parent: this, protect: true, dependsOn: [link] });
         // The children name the server once it exists.
         const createdName = pulumi.all([server.id, serverName]).apply(([, n]) => n);
-        new dbformysql.Configuration(`${name}-require-tls`, {
-            resourceGroupName: rg,
-            serverName: createdName,
-            configurationName: "require_secure_transport",
-            value: "ON",
-            source: "user-override",
-        }, parent);
+        // Server parameters the restore depends on, one after another (Azure applies one change to a
+        // server at a time). TLS stays required; the restore runs as the admin, who is not SUPER, so
+        // with binary logging always on it needs log_bin_trust_function_creators to create the dump's
+        // functions and triggers; and invisible primary keys, on by default in Azure for 8.0+, would give
+        // restored tables without a key a column the source's binlogs do not have.
+        let previous: pulumi.Resource | undefined;
+        for (const [parameter, value] of Object.entries(RESTORE_SERVER_PARAMETERS)) {
+            previous = new dbformysql.Configuration(`${name}-${CONFIGURATION_NAMES[parameter] ?? parameter.replace(/_/g, "-")}`, {
+                resourceGroupName: rg,
+                serverName: createdName,
+                configurationName: parameter,
+                value,
+                source: "user-override",
+            }, { parent: this, dependsOn: previous ? [previous] : [] });
+        }
         new dbformysql.Database(`${name}-database`, {
             resourceGroupName: rg,
             serverName: createdName,

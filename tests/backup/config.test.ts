@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { promises as fs } from "node:fs";
+import { mkdtempSync, promises as fs, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadAgentConfig } from "../../backup/config/agent-config";
@@ -12,10 +12,18 @@ import { createLogger } from "../../backup/lib/log";
 const AGENT_SAS = "sv=2025-01-05&sp=caw&sr=c&sig=c2VjcmV0LWFnZW50LXNpZw%3D%3D";
 const RESTORE_SAS = "sv=2025-01-05&sp=rl&sr=c&sig=c2VjcmV0LXJlc3RvcmUtc2ln";
 
+// Config loading only checks the file holds a PEM certificate; this one is the RDS global bundle's shape.
+const CA_DIR = mkdtempSync(join(tmpdir(), "config-test-ca-"));
+const CA_FILE = join(CA_DIR, "global-bundle.pem");
+writeFileSync(CA_FILE, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+const NOT_PEM = join(CA_DIR, "not-pem.txt");
+writeFileSync(NOT_PEM, "hello\n");
+
 const VALID_AGENT = {
   DR_MYSQL_HOST: "db.internal",
   DR_MYSQL_USER: "dr_agent",
   DR_MYSQL_PASSWORD: "s3cret-pass",
+  DR_MYSQL_SSL_CA: CA_FILE,
   DR_DATABASES: "petclinic",
   DR_BLOB_CONTAINER_URL: "https://acct.blob.core.windows.net/mysql-backups",
   DR_BLOB_SAS: AGENT_SAS,
@@ -32,6 +40,8 @@ function problemsOf(action: () => unknown): string[] {
 }
 
 describe("agent and restore configuration", () => {
+  after(() => fs.rm(CA_DIR, { recursive: true, force: true }));
+
   it("resolves defaults for a minimal valid agent config", () => {
     const config = loadAgentConfig(VALID_AGENT);
     assert.equal(config.source.port, 3306);
@@ -41,6 +51,7 @@ describe("agent and restore configuration", () => {
     assert.equal(config.stateDir, "/var/lib/mysql-dr");
     assert.equal(config.blob.prefix, "");
     assert.equal(config.cloudWatch, undefined);
+    assert.deepEqual(config.source.tls, { mode: "VERIFY_IDENTITY", caFile: CA_FILE });
   });
 
   it("reports every problem at once, naming each key", () => {
@@ -52,6 +63,7 @@ describe("agent and restore configuration", () => {
       "DR_MYSQL_HOST is required",
       "DR_MYSQL_PORT must be an integer from 1 to 65535, got \"70000\"",
       "DR_MYSQL_USER is required",
+      "DR_MYSQL_SSL_CA is required: the PEM file of the CA that signed the server's certificate (RDS: global-bundle.pem; Azure MySQL: DigiCert Global Root G2 + Microsoft RSA Root CA 2017)",
       "DR_BLOB_CONTAINER_URL must be an http(s) URL",
       "DR_BLOB_CONTAINER_URL must not contain a query string; put the SAS in DR_BLOB_SAS",
       "DR_BLOB_SAS (or DR_BLOB_SAS_FILE) is required",
@@ -65,7 +77,7 @@ describe("agent and restore configuration", () => {
   });
 
   it("refuses a restore SAS that could write, and one that cannot list", () => {
-    const target = { DR_TARGET_HOST: "127.0.0.1", DR_TARGET_USER: "root", DR_BLOB_CONTAINER_URL: "https://a.blob.core.windows.net/c" };
+    const target = { DR_TARGET_HOST: "dr.mysql.database.azure.com", DR_TARGET_USER: "root", DR_TARGET_SSL_CA: CA_FILE, DR_BLOB_CONTAINER_URL: "https://a.blob.core.windows.net/c" };
     assert.deepEqual(problemsOf(() => loadRestoreConfig({ ...target, DR_BLOB_SAS: "sp=rwl&sig=abc" }, "/tmp/w")), [
       "DR_BLOB_SAS grants w, which this role must not have (sp=rwl); issue a narrower SAS",
     ]);
@@ -79,7 +91,7 @@ describe("agent and restore configuration", () => {
     const dir = await fs.mkdtemp(join(tmpdir(), "config-test-"));
     try {
       await fs.writeFile(join(dir, "sas"), `${AGENT_SAS}\n`);
-      await fs.writeFile(join(dir, "agent.env"), `# comment\nDR_MYSQL_HOST=from-file\nDR_DATABASES="petclinic"\nDR_BLOB_SAS_FILE=${join(dir, "sas")}\n`);
+      await fs.writeFile(join(dir, "agent.env"), `# comment\nDR_MYSQL_HOST=from-file\nDR_MYSQL_SSL_CA=${CA_FILE}\nDR_DATABASES="petclinic"\nDR_BLOB_SAS_FILE=${join(dir, "sas")}\n`);
       const values = loadEnvWithFile({ DR_MYSQL_HOST: "from-env", DR_MYSQL_USER: "u", DR_BLOB_CONTAINER_URL: VALID_AGENT.DR_BLOB_CONTAINER_URL }, join(dir, "agent.env"));
       const config = loadAgentConfig(values);
       assert.equal(config.source.host, "from-env");
@@ -89,6 +101,54 @@ describe("agent and restore configuration", () => {
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
+  });
+
+  describe("TLS settings", () => {
+    const RESTORE = { DR_TARGET_HOST: "dr.mysql.database.azure.com", DR_TARGET_USER: "admin", DR_BLOB_CONTAINER_URL: "https://a.blob.core.windows.net/c", DR_BLOB_SAS: RESTORE_SAS };
+
+    it("verifies identity by default and carries the CA file, for the agent and the restore tool", () => {
+      assert.deepEqual(loadAgentConfig(VALID_AGENT).source.tls, { mode: "VERIFY_IDENTITY", caFile: CA_FILE });
+      assert.deepEqual(loadRestoreConfig({ ...RESTORE, DR_TARGET_SSL_CA: CA_FILE }, "/tmp/w").target.tls, { mode: "VERIFY_IDENTITY", caFile: CA_FILE });
+    });
+
+    it("requires a CA file: no default trust, no downgrade", () => {
+      assert.deepEqual(problemsOf(() => loadRestoreConfig(RESTORE, "/tmp/w")), [
+        "DR_TARGET_SSL_CA is required: the PEM file of the CA that signed the server's certificate (RDS: global-bundle.pem; Azure MySQL: DigiCert Global Root G2 + Microsoft RSA Root CA 2017)",
+      ]);
+    });
+
+    it("names a CA file that is missing or holds no certificate", () => {
+      const missing = join(CA_DIR, "absent.pem");
+      assert.deepEqual(problemsOf(() => loadAgentConfig({ ...VALID_AGENT, DR_MYSQL_SSL_CA: missing })), [`DR_MYSQL_SSL_CA: cannot read ${missing} (ENOENT)`]);
+      assert.deepEqual(problemsOf(() => loadAgentConfig({ ...VALID_AGENT, DR_MYSQL_SSL_CA: NOT_PEM })), [`DR_MYSQL_SSL_CA: ${NOT_PEM} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`]);
+    });
+
+    it("refuses modes that do not verify, and an IP address it cannot verify", () => {
+      for (const mode of ["DISABLED", "REQUIRED", "VERIFY_CA", "PREFERRED"]) {
+        assert.deepEqual(problemsOf(() => loadAgentConfig({ ...VALID_AGENT, DR_MYSQL_SSL_MODE: mode })), [
+          `DR_MYSQL_SSL_MODE must be one of VERIFY_IDENTITY, INSECURE_PLAINTEXT_LOOPBACK_ONLY, got "${mode}"`,
+        ]);
+      }
+      assert.deepEqual(problemsOf(() => loadAgentConfig({ ...VALID_AGENT, DR_MYSQL_HOST: "10.0.1.25" })), [
+        "DR_MYSQL_HOST is an IP address (10.0.1.25); VERIFY_IDENTITY needs the DNS name the server's certificate carries (RDS: the instance endpoint; Azure: <server>.mysql.database.azure.com)",
+      ]);
+    });
+
+    it("allows plaintext only when named, only to loopback, and never with a CA file", () => {
+      const plaintext = { ...VALID_AGENT, DR_MYSQL_SSL_CA: undefined, DR_MYSQL_SSL_MODE: "INSECURE_PLAINTEXT_LOOPBACK_ONLY" };
+      for (const host of ["127.0.0.1", "localhost", "::1", "[::1]", "127.3.2.1"]) {
+        assert.deepEqual(loadAgentConfig({ ...plaintext, DR_MYSQL_HOST: host }).source.tls, { mode: "INSECURE_PLAINTEXT_LOOPBACK_ONLY" }, host);
+      }
+      assert.deepEqual(problemsOf(() => loadAgentConfig({ ...plaintext, DR_MYSQL_HOST: "db.internal" })), [
+        "DR_MYSQL_SSL_MODE=INSECURE_PLAINTEXT_LOOPBACK_ONLY is refused for db.internal: plaintext is allowed only to a loopback host",
+      ]);
+      assert.deepEqual(problemsOf(() => loadRestoreConfig({ ...RESTORE, DR_TARGET_SSL_MODE: "INSECURE_PLAINTEXT_LOOPBACK_ONLY" }, "/tmp/w")), [
+        "DR_TARGET_SSL_MODE=INSECURE_PLAINTEXT_LOOPBACK_ONLY is refused for dr.mysql.database.azure.com: plaintext is allowed only to a loopback host",
+      ]);
+      assert.deepEqual(problemsOf(() => loadAgentConfig({ ...plaintext, DR_MYSQL_HOST: "127.0.0.1", DR_MYSQL_SSL_CA: CA_FILE })), [
+        "DR_MYSQL_SSL_CA is set but DR_MYSQL_SSL_MODE=INSECURE_PLAINTEXT_LOOPBACK_ONLY would not use it; remove one",
+      ]);
+    });
   });
 
   it("parses env files like systemd's EnvironmentFile and rejects malformed lines", () => {

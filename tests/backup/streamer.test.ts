@@ -11,10 +11,10 @@ describe("binlog reader supervisor", () => {
   it("keeps restarting a reader that exits at once (source down), never waiting on a missed exit", async () => {
     const spool = new Spool(mkdtempSync(join(tmpdir(), "spool-")));
     // `false` exits with code 1 immediately, as the real reader does when the source refuses connections.
-    const tools = { binlog: "false", serverIdOption: "--server-id" } as unknown as MysqlTools;
+    const tools = { flavor: "mariadb", binlog: "false", serverIdOption: "--server-id" } as unknown as MysqlTools;
     let run = 0;
     const streamer = new BinlogStreamer({
-      source: { host: "127.0.0.1", port: 1, user: "nobody" },
+      source: { host: "127.0.0.1", port: 1, user: "nobody", tls: { mode: "INSECURE_PLAINTEXT_LOOPBACK_ONLY" } },
       tools,
       spool,
       serverId: 4242,

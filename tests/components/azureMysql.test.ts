@@ -53,6 +53,9 @@ describe("component: AzureMysqlServer", () => {
         const tls = named(resources, "azure-native:dbformysql:Configuration", "emergency-mysql-require-tls");
         assert.deepStrictEqual([tls.inputs.configurationName, tls.inputs.value, tls.inputs.serverName],
             ["require_secure_transport", "ON", server.inputs.resourceName]);
+        const parameters = ofType(resources, "azure-native:dbformysql:Configuration").map(c => `${c.inputs.configurationName}=${c.inputs.value}`);
+        assert.deepStrictEqual(parameters, ["require_secure_transport=ON", "log_bin_trust_function_creators=ON", "sql_generate_invisible_primary_key=OFF"],
+            "a non-SUPER admin can restore functions and triggers, and restored tables keep the source's columns");
         const database = named(resources, "azure-native:dbformysql:Database", "emergency-mysql-database");
         assert.deepStrictEqual([database.inputs.serverName, database.protect], [server.inputs.resourceName, true]);
         const fqdn = await new Promise<string>(resolve => result.fqdn.apply(v => { resolve(v); return v; }));

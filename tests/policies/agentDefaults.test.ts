@@ -8,6 +8,7 @@ describe("policy pack: the backup agent's defaults", () => {
             DR_MYSQL_HOST: "127.0.0.1",
             DR_MYSQL_USER: "backup",
             DR_MYSQL_PASSWORD: "secret",
+            DR_MYSQL_SSL_MODE: "INSECURE_PLAINTEXT_LOOPBACK_ONLY",
             DR_DATABASES: "petclinic",
             DR_BLOB_CONTAINER_URL: "https://account.blob.core.windows.net/mysql-backups",
             DR_BLOB_SAS: "sv=2024-11-04&sp=acw&sig=abc",
