@@ -7,11 +7,12 @@ import { isMandatory } from "./policies";
 import { loadPolicyEvaluator } from "./policyPack";
 import { planJson, planText } from "./report";
 import { ProgramFailure } from "./runOffline";
-import { knownStacks, UnknownStackError } from "./stackFiles";
+import { knownStacks, namespaceProblem, UnknownStackError } from "./stackFiles";
 import { makeWorkloadsPlan } from "./workloadsPlan";
 import { workloadsPlanJson, workloadsPlanText } from "./workloadsReport";
 import { knownWorkloadsStacks } from "../workloads/stackFiles";
-import { WorkloadsConfigError } from "../workloads/config";
+import { WORKLOADS_PROJECT, WorkloadsConfigError } from "../workloads/config";
+import { PROJECT } from "../config/defaults";
 import { PolicyConfigError as PackConfigError } from "../policies/evaluate";
 
 /** Exit codes: what a script calling the plan can rely on. */
@@ -22,7 +23,12 @@ function keyValue(text: string, previous: Record<string, string> = {}): Record<s
     if (at <= 0) {
         throw new InvalidArgumentError(`expected key=value, got "${text}"`);
     }
-    return { ...previous, [text.slice(0, at)]: text.slice(at + 1) };
+    const key = text.slice(0, at);
+    const problem = namespaceProblem(key, [PROJECT, WORKLOADS_PROJECT]);
+    if (problem) {
+        throw new InvalidArgumentError(problem);
+    }
+    return { ...previous, [key]: text.slice(at + 1) };
 }
 
 interface CliOptions {

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
+import { editDistance } from "../lib/editDistance";
 import { StackConfig } from "./runOffline";
 
 /** The repository root, where Pulumi.yaml and the stack files live. */
@@ -60,4 +61,31 @@ export function projectValues(config: StackConfig, overrides: Record<string, unk
         values[key.slice("multicloud-dr:".length)] = typeof value === "string" ? value : JSON.stringify(value);
     }
     return values;
+}
+
+/** Config namespaces besides the projects' own: the providers the programs use, and Pulumi's. */
+export const PROVIDER_NAMESPACES: readonly string[] = ["aws", "azure-native", "kubernetes", "random", "tls", "pulumi"];
+
+/**
+ * Why a config key's namespace (the part before the first `:`) is wrong, or undefined when the key
+ * has none or one of `projects`' or {@link PROVIDER_NAMESPACES}. A typo would otherwise set a key
+ * nothing reads, silently.
+ */
+export function namespaceProblem(key: string, projects: readonly string[]): string | undefined {
+    const at = key.indexOf(":");
+    if (at < 0) {
+        return undefined;
+    }
+    const namespace = key.slice(0, at);
+    const known = [...projects, ...PROVIDER_NAMESPACES];
+    if (known.includes(namespace)) {
+        return undefined;
+    }
+    if (namespace === "") {
+        return `"${key}": empty namespace; write ${key.slice(1)} for the project's own key, or <namespace>${key}. Known namespaces: ${known.join(", ")}`;
+    }
+    // A prefix ("azure" for azure-native) is a closer guess than a short name a few edits away ("aws").
+    const distance = (candidate: string) => (candidate.startsWith(namespace) ? 0 : editDistance(namespace, candidate));
+    const nearest = [...known].sort((a, b) => distance(a) - distance(b))[0];
+    return `"${key}": unknown namespace "${namespace}", so nothing would read it; did you mean ${nearest}:${key.slice(at + 1)}? Known namespaces: ${known.join(", ")}`;
 }

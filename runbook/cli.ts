@@ -8,14 +8,18 @@ import { failback } from "./commands/failback";
 import { failover } from "./commands/failover";
 import { emergencyOff, emergencyOn, serveApp } from "./commands/pilotLight";
 import { status } from "./commands/status";
-import { alwaysYes, Confirm, terminalConfirm } from "./confirm";
+import { alwaysYes, Confirm, noTerminalConfirm, terminalConfirm } from "./confirm";
 import { RunbookContext, RunbookRefusal } from "./context";
 import { DR_PROJECTS, DrProject, RunbookUsageError, WorkloadsStackNames, workloadsStackNames } from "./projects";
 import { automationStack, StackOps } from "./stackOps";
 import { Timeline } from "./timeline";
 import { projectWorkloadsOffline, WorkloadsOffline } from "./workloadsOffline";
 
-/** Exit codes of `npm run dr`. */
+/**
+ * Exit codes of `npm run dr`. `refused`: the command stopped without doing (the rest of) its
+ * work: a check failed, the operator declined, no terminal to ask and no `--yes`, or a person's
+ * failback step not attested; the message and the saved timeline say which.
+ */
 export const DR_EXIT = { ok: 0, refused: 1, badInput: 2 } as const;
 
 /** Where failback progress and incident timelines are kept (gitignored). */
@@ -27,7 +31,10 @@ export interface DrCliDeps {
     readonly openStack: (stack: string, project?: DrProject) => Promise<StackOps>;
     /** The workloads project offline, for dry runs; default the project's own runner. */
     readonly workloadsOffline?: WorkloadsOffline;
+    /** Answers every question (tests); default the terminal. Only asked when {@link stdin} is a terminal. */
     readonly confirm?: Confirm;
+    /** Where answers come from; default process.stdin. Not a TTY (a pipe, /dev/null, closed): nobody is asked. */
+    readonly stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
     readonly stateDir?: string;
     readonly now?: () => number;
 }
@@ -39,11 +46,15 @@ interface CommonOptions {
     json?: boolean;
     /** `--workloads-stack <site>=<name>`, repeatable. */
     workloadsStack?: string[];
+    /** `--confirm-step <id>`, repeatable: a person attests that failback step is done. */
+    confirmStep?: string[];
 }
 
 /** Runs `dr <command>`; returns the exit code. */
 export async function runDrCli(argv: string[], print: (line: string) => void, printError: (line: string) => void, deps: DrCliDeps = { openStack: automationStack }): Promise<number> {
     let exitCode: number = DR_EXIT.ok;
+    const stdin = deps.stdin ?? process.stdin;
+    const terminal = stdin.isTTY === true ? deps.confirm ?? terminalConfirm(stdin) : undefined;
     const run = (command: string, action: (ctx: RunbookContext, options: CommonOptions) => Promise<unknown>) => async (options: CommonOptions) => {
         let workloadsStacks: WorkloadsStackNames;
         try {
@@ -59,7 +70,8 @@ export async function runDrCli(argv: string[], print: (line: string) => void, pr
         const ctx: RunbookContext = {
             stack: options.stack,
             dryRun: options.dryRun === true,
-            confirm: options.yes ? alwaysYes : deps.confirm ?? terminalConfirm(),
+            confirm: options.yes ? alwaysYes : terminal ?? noTerminalConfirm(command, options.stack),
+            askPerson: terminal,
             timeline,
             print,
             openStack: () => deps.openStack(options.stack).catch((error: Error) => {
@@ -104,7 +116,7 @@ export async function runDrCli(argv: string[], print: (line: string) => void, pr
     const withCommon = (command: Command) => command
         .requiredOption("-s, --stack <name>", "the stack (Pulumi.<name>.yaml)")
         .option("--dry-run", "show the offline plan diff of the change and the steps; needs no Pulumi CLI or cloud")
-        .option("-y, --yes", "do not ask before changing anything");
+        .option("-y, --yes", "answer yes to every \"proceed?\" question (needed without a terminal); never attests that a person did a failback step (--confirm-step)");
     const withWorkloads = (command: Command) => command
         .option("--workloads-stack <site=name>", `a site's stack of the ${DR_PROJECTS.workloads.name} project (workloads/), default <stack>-<site>; repeatable`, (value: string, previous: string[] = []) => [...previous, value]);
     withWorkloads(withCommon(program.command("status").description("strategy, flags, outputs, backup lag where known, the workloads stacks' last updates"))).option("--json", "machine-readable")
@@ -124,7 +136,8 @@ export async function runDrCli(argv: string[], print: (line: string) => void, pr
     withCommon(program.command("serve-app").description("pilot light: route the gateway from the maintenance page to the application"))
         .action(run("serve-app", ctx => serveApp(ctx)));
     withWorkloads(withCommon(program.command("failback").description("the ordered, confirmed, resumable steps back to the primary")))
-        .action(run("failback", ctx => failback(ctx, strategyOf(ctx.stack))));
+        .option("--confirm-step <id>", "attest that a person did this failback step (e.g. copy-data-back); repeatable. --yes never does; at a terminal without it you are asked", (value: string, previous: string[] = []) => [...previous, value])
+        .action(run("failback", (ctx, o) => failback(ctx, strategyOf(ctx.stack), o.confirmStep ?? [])));
     withCommon(program.command("drill").description("run the local DR drill (kills a real database under load and measures the loss)"))
         .allowUnknownOption().argument("[args...]", "passed to npm run drill")
         .action((args: string[], options: CommonOptions) => run("drill", ctx => drill(ctx, args))(options));

@@ -10,7 +10,13 @@ export interface RunbookContext {
     readonly stack: string;
     /** Show what would change (offline plan diff) and change nothing; needs no Pulumi CLI. */
     readonly dryRun: boolean;
+    /** Answers "proceed?" questions: `--yes`, the terminal, or a refusal naming `--yes` when there is no terminal. */
     readonly confirm: Confirm;
+    /**
+     * Asks the person at the terminal whether they did something (a failback step); `--yes` never
+     * answers it. Undefined without a terminal: such steps are attested with a flag instead.
+     */
+    readonly askPerson?: Confirm;
     readonly timeline: Timeline;
     readonly print: (line: string) => void;
     /** Opens the live stack (Automation API); only called when not in dry-run. */
@@ -30,7 +36,7 @@ export interface RunbookContext {
 
 /** What a command returns when it finished: exit 0. */
 export const DR_EXIT_OK = 0;
-/** What a command returns when the operator declined its confirmation: nothing changed, exit 1 so a script notices. */
+/** What a command returns when the operator declined its confirmation: nothing (more) changed, exit 1 so a script notices. */
 export const DECLINED = 1;
 
 /** A command refused to go on; the message says why and what to do instead. */

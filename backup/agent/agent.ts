@@ -15,6 +15,7 @@ import { LagPublisher } from "./cloudwatch";
 import { newEpochState, writeEpochInfo } from "./epoch";
 import { runFullBackup } from "./full-backup";
 import { LagMonitor } from "./lag-monitor";
+import { FencedError, LeaseOptions, WriterLease, leaseOptionsFromEnvironment } from "./lease";
 import { acquireLock } from "./lock";
 import { BinlogShipper, ChainBrokenError } from "./shipper";
 import { Spool } from "./spool";
@@ -53,8 +54,13 @@ export class BackupAgent {
   private lastReceived = "";
   private stallSince = Date.now();
   private latestStatus?: AgentStatus;
+  private lease!: WriterLease;
 
-  constructor(private readonly config: AgentConfig, private readonly log: Logger) {
+  constructor(
+    private readonly config: AgentConfig,
+    private readonly log: Logger,
+    private readonly leaseOptions: LeaseOptions = leaseOptionsFromEnvironment(process.env),
+  ) {
     this.spool = new Spool(join(config.stateDir, "spool"));
     this.store = new StateStore(config.stateDir);
     this.layout = new BlobLayout(config.blob.prefix);
@@ -66,9 +72,53 @@ export class BackupAgent {
     this.fullBackupRequested = true;
   }
 
-  async run(signal: AbortSignal): Promise<void> {
+  /** Runs until `signal` aborts; rejects if another agent holds the prefix or takes it over (fencing). */
+  async run(outer: AbortSignal): Promise<void> {
     await fs.mkdir(this.config.stateDir, { recursive: true, mode: 0o700 });
     const releaseLock = await acquireLock(this.config.stateDir);
+    try {
+      this.lease = await WriterLease.acquire(this.container, this.layout, this.leaseOptions, this.config.stateDir, outer);
+    } catch (error) {
+      await releaseLock();
+      throw error;
+    }
+    this.log.info("writer lease taken", { lease: this.layout.writerLease(), seconds: this.leaseOptions.seconds });
+    const stop = new AbortController();
+    const onOuter = () => stop.abort();
+    outer.addEventListener("abort", onOuter);
+    const renewing = this.renewLease(stop);
+    try {
+      await this.runHolding(stop.signal);
+    } finally {
+      stop.abort();
+      outer.removeEventListener("abort", onOuter);
+      await renewing;
+      await this.lease.release();
+      await releaseLock();
+    }
+    const lost = this.lease.lostReason();
+    if (lost) throw new FencedError(lost);
+  }
+
+  /** Renews the lease until stopped; when another agent has taken it, stops this one (it must not write next to the new holder). */
+  private async renewLease(stop: AbortController): Promise<void> {
+    while (!stop.signal.aborted) {
+      await sleep(this.lease.renewIntervalMs(), stop.signal);
+      if (stop.signal.aborted) return;
+      try {
+        await this.lease.renew();
+      } catch (error) {
+        if (error instanceof FencedError) {
+          this.log.error("writer lease lost; stopping", { error: error.message });
+          stop.abort();
+          return;
+        }
+        this.log.warn("could not renew the writer lease; retrying", { error: redact((error as Error).message) });
+      }
+    }
+  }
+
+  private async runHolding(signal: AbortSignal): Promise<void> {
     const server = this.config.statusPort ? await serveStatus(this.config.statusPort, () => this.latestStatus) : undefined;
     try {
       await this.spool.ensure();
@@ -119,7 +169,6 @@ export class BackupAgent {
       publisher?.close();
     } finally {
       server?.close();
-      await releaseLock();
     }
   }
 
@@ -167,6 +216,7 @@ export class BackupAgent {
     while (!signal.aborted) {
       try {
         await this.mutex.run(async () => {
+          this.lease.assertHeld();
           if (!this.state.epochInfoWritten) {
             await writeEpochInfo(this.container, this.layout, this.state, this.config.source);
             this.state.epochInfoWritten = true;
@@ -211,6 +261,7 @@ export class BackupAgent {
       this.fullBackupUploaded = 0;
       const epoch = this.state.epoch;
       try {
+        this.lease.assertHeld();
         const version = await this.sourceVersion();
         const manifest = await runFullBackup({
           container: this.container,
@@ -225,6 +276,7 @@ export class BackupAgent {
           log: this.log,
           onProgress: (bytes) => (this.fullBackupUploaded = bytes),
           signal,
+          assertWriter: () => this.lease.assertHeld(),
         });
         this.state.lastFullBackup = {
           backupId: manifest.backupId,
@@ -307,7 +359,11 @@ export class BackupAgent {
     const deadline = Date.now() + SHUTDOWN_FLUSH_MS;
     while (Date.now() < deadline) {
       try {
-        await this.mutex.run(() => this.shipper.tick());
+        if (this.lease.lostReason()) break;
+        await this.mutex.run(async () => {
+          this.lease.assertHeld();
+          await this.shipper.tick();
+        });
         break;
       } catch {
         await sleep(200);

@@ -29,6 +29,8 @@ export interface FullBackupOptions {
   onProgress?: (uploadedBytes: number) => void;
   /** Aborting stops the dump and the upload (the agent is shutting down). */
   signal?: AbortSignal;
+  /** Throws when this agent may no longer write (writer lease lost); checked before the manifest makes the backup visible. */
+  assertWriter?: () => void;
 }
 
 const UPLOAD_BLOCK_BYTES = 8 * 1024 * 1024;
@@ -134,6 +136,7 @@ export async function runFullBackup(options: FullBackupOptions): Promise<FullBac
     tools: { dump: tools.dumpVersion, flavor: tools.flavor },
   };
   const body = JSON.stringify(manifest, null, 2);
+  options.assertWriter?.();
   try {
     await container.getBlockBlobClient(layout.fullManifest(backupId)).upload(body, Buffer.byteLength(body), {
       conditions: { ifNoneMatch: "*" },

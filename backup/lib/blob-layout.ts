@@ -6,6 +6,8 @@
  *   binlog/<epoch>/epoch.json           where a binlog chain starts
  *   binlog/<epoch>/<file>/seg-000001    append blobs holding the file's bytes in order
  *   binlog/<epoch>/<file>/seal.json     size and sha256 once the server closed the file
+ *   agent.lease                         empty, created once; its blob lease marks the one writer
+ *   agent/holders/<id>.json             who took the lease and when, one create-once blob per take
  *
  * An epoch is one unbroken binlog chain; the agent starts a new one (with a new full backup)
  * whenever it cannot prove continuity, e.g. after losing its state.
@@ -25,8 +27,12 @@ export class BlobLayout {
     return `${this.prefix}full/`;
   }
 
+  binlogRoot(): string {
+    return `${this.prefix}binlog/`;
+  }
+
   epochRoot(epoch: string): string {
-    return `${this.prefix}binlog/${epoch}/`;
+    return `${this.binlogRoot()}${epoch}/`;
   }
 
   epochInfo(epoch: string): string {
@@ -39,6 +45,18 @@ export class BlobLayout {
 
   binlogSeal(epoch: string, file: string): string {
     return `${this.epochRoot(epoch)}${file}/seal.json`;
+  }
+
+  writerLease(): string {
+    return `${this.prefix}agent.lease`;
+  }
+
+  writerHolderRoot(): string {
+    return `${this.prefix}agent/holders/`;
+  }
+
+  writerHolder(id: string): string {
+    return `${this.writerHolderRoot()}${id}.json`;
   }
 
   /** Splits a name under `full/` into backup id and leaf, or undefined. */

@@ -1,4 +1,5 @@
 import { ContainerClient } from "@azure/storage-blob";
+import { compareBinlogNames, nextBinlogName } from "../lib/binlog-names";
 import { BlobLayout } from "../lib/blob-layout";
 import { FullBackupManifest, manifestProblems } from "../lib/manifest";
 
@@ -18,10 +19,23 @@ export async function readJsonBlob(container: ContainerClient, name: string): Pr
 }
 
 /**
+ * Lists every full backup under the prefix in the order restore should try them: by the
+ * recovery point of their binlog chain (see chooseChain), then backups with problems.
+ */
+export async function listBackups(container: ContainerClient, layout: BlobLayout): Promise<BackupEntry[]> {
+  return (await catalogByRecoveryPoint(container, layout)).entries;
+}
+
+/** listBackups with the notes on which chain was chosen and why the others were not. */
+export async function catalogByRecoveryPoint(container: ContainerClient, layout: BlobLayout): Promise<ChainChoice> {
+  return chooseChain(container, layout, await listBackupsNewestFirst(container, layout));
+}
+
+/**
  * Lists every full backup under the prefix, newest first. A backup without a manifest is
  * incomplete by definition (the manifest is written last) and comes back with a problem.
  */
-export async function listBackups(container: ContainerClient, layout: BlobLayout): Promise<BackupEntry[]> {
+export async function listBackupsNewestFirst(container: ContainerClient, layout: BlobLayout): Promise<BackupEntry[]> {
   const found = new Map<string, { dumpBytes?: number; hasManifest: boolean }>();
   for await (const blob of container.listBlobsFlat({ prefix: layout.fullRoot() })) {
     const parsed = layout.parseFull(blob.name);
@@ -51,4 +65,129 @@ export async function listBackups(container: ContainerClient, layout: BlobLayout
     }
   }
   return entries.sort((a, b) => (a.backupId < b.backupId ? 1 : -1));
+}
+
+/** How far one binlog chain reaches, from a listing of its blobs (nothing downloaded). */
+export interface ChainReach {
+  epoch: string;
+  /** Newest binlog file in the chain and its shipped bytes. */
+  newestFile?: string;
+  newestBytes: number;
+  /** When anything in the chain was last written: the latest recovery point it can give, to the shipping interval. */
+  lastWrite?: Date;
+  /** Why the chain cannot be replayed from a backup's coordinates, found from the listing alone. */
+  problem?: string;
+}
+
+/** The backups in the order restore should try them, with a note for every chain not chosen. */
+export interface ChainChoice {
+  entries: BackupEntry[];
+  notes: string[];
+}
+
+/**
+ * Orders backups by the recovery point their chain reaches, not by the age of the full backup:
+ * a second agent's newer backup on a chain that stopped must not win over an older backup
+ * whose chain kept going. Sound chains come first (latest last write first; within one chain
+ * the newest backup, which needs the least replay), then chains broken from the listing, then
+ * backups with problems. Notes say which chain was chosen and why each other one was not.
+ */
+export async function chooseChain(container: ContainerClient, layout: BlobLayout, entries: BackupEntry[]): Promise<ChainChoice> {
+  const chains = await listChains(container, layout);
+  const usable = entries.filter((entry) => entry.manifest && !entry.problem);
+  const reachOf = (entry: BackupEntry): ChainReach => {
+    const manifest = entry.manifest as FullBackupManifest;
+    const chain = chains.get(manifest.epoch);
+    if (!chain) return { epoch: manifest.epoch, newestBytes: 0, problem: `no binlog chain ${manifest.epoch} in the container` };
+    const problem = chainProblem(chain, manifest.coordinates.file);
+    return { ...summarize(chain), problem };
+  };
+  const ranked = usable.map((entry) => ({ entry, reach: reachOf(entry) }));
+  ranked.sort((a, b) => {
+    if (!!a.reach.problem !== !!b.reach.problem) return a.reach.problem ? 1 : -1;
+    const byReach = (b.reach.lastWrite?.getTime() ?? 0) - (a.reach.lastWrite?.getTime() ?? 0);
+    if (byReach !== 0 && a.reach.epoch !== b.reach.epoch) return byReach;
+    return a.entry.backupId < b.entry.backupId ? 1 : -1;
+  });
+  const notes: string[] = [];
+  const chosen = ranked[0];
+  if (chosen && !chosen.reach.problem) {
+    notes.push(`chain ${chosen.reach.epoch} chosen (backup ${chosen.entry.backupId}): it reaches the latest recovery point (${describeReach(chosen.reach)})`);
+  }
+  const described = new Set(chosen ? [chosen.reach.epoch] : []);
+  for (const { entry, reach } of ranked.slice(1)) {
+    if (described.has(reach.epoch)) continue;
+    described.add(reach.epoch);
+    const why = reach.problem ? `broken: ${reach.problem}` : `older recovery point (${describeReach(reach)})`;
+    const newer = chosen && entry.backupId > chosen.entry.backupId ? ", although its full backup is newer" : "";
+    notes.push(`chain ${reach.epoch} not used (backup ${entry.backupId}${newer}): ${why}`);
+  }
+  for (const [epoch, chain] of chains) {
+    if (described.has(epoch)) continue;
+    notes.push(`chain ${epoch} not used: no usable full backup starts on it (${describeReach(summarize(chain))})`);
+  }
+  const rest = entries.filter((entry) => !usable.includes(entry));
+  return { entries: [...ranked.map((r) => r.entry), ...rest], notes };
+}
+
+interface ListedFile {
+  segments: number[];
+  bytes: number;
+  sealed: boolean;
+}
+
+interface ListedChain {
+  epoch: string;
+  files: Map<string, ListedFile>;
+  lastWrite?: Date;
+}
+
+async function listChains(container: ContainerClient, layout: BlobLayout): Promise<Map<string, ListedChain>> {
+  const chains = new Map<string, ListedChain>();
+  const root = layout.binlogRoot();
+  for await (const blob of container.listBlobsFlat({ prefix: root })) {
+    const epoch = blob.name.slice(root.length).split("/")[0];
+    if (!epoch) continue;
+    const chain: ListedChain = chains.get(epoch) ?? { epoch, files: new Map() };
+    chains.set(epoch, chain);
+    const modified = blob.properties.lastModified;
+    if (modified && (!chain.lastWrite || modified > chain.lastWrite)) chain.lastWrite = modified;
+    const parsed = layout.parseBinlog(epoch, blob.name);
+    if (!parsed) continue;
+    const file = chain.files.get(parsed.file) ?? { segments: [], bytes: 0, sealed: false };
+    if (parsed.seal) file.sealed = true;
+    if (parsed.segment !== undefined) {
+      file.segments.push(parsed.segment);
+      file.bytes += blob.properties.contentLength ?? 0;
+    }
+    chain.files.set(parsed.file, file);
+  }
+  return chains;
+}
+
+function summarize(chain: ListedChain): ChainReach {
+  const names = [...chain.files.keys()].sort(compareBinlogNames);
+  const newestFile = names[names.length - 1];
+  return { epoch: chain.epoch, newestFile, newestBytes: newestFile ? (chain.files.get(newestFile) as ListedFile).bytes : 0, lastWrite: chain.lastWrite };
+}
+
+/** What the listing alone shows to be wrong with replaying `chain` from `fromFile` (contents are verified later, on download). */
+function chainProblem(chain: ListedChain, fromFile: string): string | undefined {
+  const names = [...chain.files.keys()].sort(compareBinlogNames).filter((name) => compareBinlogNames(name, fromFile) >= 0);
+  if (names[0] !== fromFile) return `it has no ${fromFile}, where the backup's coordinates point`;
+  let expected = fromFile;
+  for (const [index, name] of names.entries()) {
+    if (name !== expected) return `${expected} is missing before ${name}`;
+    expected = nextBinlogName(name);
+    const file = chain.files.get(name) as ListedFile;
+    const segments = [...file.segments].sort((a, b) => a - b);
+    if (segments.length === 0 || segments.some((segment, i) => segment !== i + 1)) return `${name} has missing segments`;
+    if (!file.sealed && index < names.length - 1) return `${name} was never sealed although later files exist`;
+  }
+  return undefined;
+}
+
+function describeReach(reach: ChainReach): string {
+  const where = reach.newestFile ? `${reach.newestFile}, ${reach.newestBytes} bytes` : "no binlog files";
+  return `${where}, last shipped ${reach.lastWrite?.toISOString() ?? "never"}`;
 }

@@ -19,7 +19,9 @@ export class DumpError extends Error {
 }
 
 /** Where the dump's bytes go: into the target through the client, or nowhere (verify only). */
-export type DumpSink = { kind: "load"; target: MysqlEndpoint; tools: MysqlTools } | { kind: "verify" };
+export type DumpSink =
+  | { kind: "load"; target: MysqlEndpoint; tools: MysqlTools; /** Original database -> staging database to load into. */ renames?: ReadonlyMap<string, string> }
+  | { kind: "verify" };
 
 /**
  * Streams the dump from Azure through sha256, gunzip and sha256 again into the `mysql` client,
@@ -55,7 +57,7 @@ export async function streamDump(
   } else {
     const connection = toolConnection(sink.target, sink.tools);
     const client = spawn(sink.tools.client, [...connection.args, "--max-allowed-packet=1G"], { stdio: ["pipe", "ignore", "pipe"] });
-    const rewriter = new SqlRewriter();
+    const rewriter = new SqlRewriter(undefined, sink.renames);
     let stderr = "";
     client.stderr.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString("utf8")).slice(-2_000)));
     const exited = new Promise<number | null>((resolve) => {

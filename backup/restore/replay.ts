@@ -10,6 +10,11 @@ export interface ReplayPlan {
   files: string[];
   /** Seconds since the epoch; passed as --stop-datetime (UTC). */
   stopAt?: number;
+  /**
+   * Original database name -> staging database to replay into: `--rewrite-db` for the default
+   * database and the row events' table maps, the SQL rewrite for names in statements.
+   */
+  renames?: ReadonlyMap<string, string>;
 }
 
 /** Formats seconds since the epoch as the `YYYY-MM-DD HH:MM:SS` --stop-datetime expects (in UTC, see TZ below). */
@@ -20,7 +25,7 @@ export function stopDatetime(seconds: number): string {
 /**
  * Pipes `mysqlbinlog`/`mariadb-binlog` over the filtered files into the `mysql` client, in one
  * session, through the rewrite for a restore user without SUPER (definers, GTID_NEXT,
- * sql_log_bin: see sql-rewrite.ts). Returns what the rewrite changed.
+ * sql_log_bin: see sql-rewrite.ts), into the staging databases of `renames`. Returns what the rewrite changed.
  */
 export async function replayBinlogs(plan: ReplayPlan, target: MysqlEndpoint, tools: MysqlTools): Promise<RewriteStats> {
   {
@@ -28,13 +33,14 @@ export async function replayBinlogs(plan: ReplayPlan, target: MysqlEndpoint, too
       "--no-defaults",
       ...(plan.stopAt !== undefined ? [`--stop-datetime=${stopDatetime(plan.stopAt)}`] : []),
       ...tools.replayOptions,
+      ...[...(plan.renames ?? [])].map(([from, to]) => `--rewrite-db=${from}->${to}`),
       ...plan.files,
     ];
     // The tools read --stop-datetime in the local time zone; pin it to UTC to match.
     const reader = spawn(tools.binlog, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, TZ: "UTC" } });
     const connection = toolConnection(target, tools);
     const client = spawn(tools.client, [...connection.args, "--binary-mode", "--max-allowed-packet=1G"], { stdio: ["pipe", "ignore", "pipe"] });
-    const rewriter = new SqlRewriter();
+    const rewriter = new SqlRewriter(undefined, plan.renames);
     reader.stdout.pipe(rewriter).pipe(client.stdin);
     let readerErr = "";
     let clientErr = "";

@@ -10,11 +10,12 @@ import { resolveMysqlTools } from "../lib/mysql-tools";
 import { Progress } from "../lib/progress";
 import { fetchVerifiedChain, VerifiedBinlog } from "./binlog-chain";
 import { FilterStats, filterBinlogFile } from "./binlog-filter";
-import { BackupEntry, listBackups } from "./catalog";
+import { BackupEntry, catalogByRecoveryPoint } from "./catalog";
 import { DumpError, streamDump } from "./dump-loader";
 import { replayBinlogs } from "./replay";
 import { RewriteStats } from "./sql-rewrite";
-import { countRows, dropDatabases, existingDatabases, listTables, TargetNotEmptyError } from "./target";
+import { dropStaging, planStaging, Replacement, stagingRenames, StagingPlan, swapIn } from "./staging";
+import { countRows, existingDatabases, listTables, TargetNotEmptyError } from "./target";
 
 /** What the operator asked for. */
 export interface RestoreOptions {
@@ -22,7 +23,11 @@ export interface RestoreOptions {
   until?: Date;
   /** Restore this backup (and fall back from it) instead of the newest. */
   backupId?: string;
-  /** Drop the backup's databases on the target first if they exist. */
+  /**
+   * Replace the backup's databases if they exist on the target: the restore is loaded and
+   * replayed into staging databases and swapped in only once it succeeded; the replaced tables
+   * are kept in `<db>__dr_previous_<id>`.
+   */
   replace: boolean;
   /** Download and verify everything, touch no database. */
   verifyOnly: boolean;
@@ -54,13 +59,21 @@ export interface RestoreResult {
   verification: string[];
   notes: string[];
   tables: TableRows[];
+  /**
+   * Whether the restore changed the target's restored databases. False on every failure before
+   * the swap: the restore works in `<db>__dr_restore_<id>` databases, dropped on failure.
+   */
+  targetChanged: boolean;
+  /** What the swap did, per database (see staging.ts). */
+  replaced?: Replacement[];
   error?: string;
 }
 
 /**
  * Rebuilds the target from the container: newest valid full backup (falling back past corrupt
  * or incomplete ones), then the verified binlog chain from its coordinates up to the newest
- * shipped event or `until`. Never touches a target database that exists unless `replace`.
+ * shipped event or `until`. Never touches a target database that exists unless `replace`, and
+ * then only after everything was fetched, verified, loaded and replayed into staging databases.
  */
 export async function runRestore(config: RestoreConfig, options: RestoreOptions, log: Logger): Promise<RestoreResult> {
   const started = Date.now();
@@ -76,6 +89,7 @@ export async function runRestore(config: RestoreConfig, options: RestoreOptions,
     verification: [],
     notes: [],
     tables: [],
+    targetChanged: false,
   };
   const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
     const t0 = Date.now();
@@ -94,7 +108,8 @@ export async function runRestore(config: RestoreConfig, options: RestoreOptions,
   const stopAt = options.until ? Math.floor(options.until.getTime() / 1000) : undefined;
   let connection: Connection | undefined;
   try {
-    const entries = await timed("catalog", () => listBackups(container, layout));
+    const { entries, notes: chainNotes } = await timed("catalog", () => catalogByRecoveryPoint(container, layout));
+    result.notes.push(...chainNotes);
     const candidates = chooseCandidates(entries, options, result);
     if (candidates.length === 0) throw new Error(`no usable full backup${describeSkipped(result)}`);
     if (!options.verifyOnly) {
@@ -102,14 +117,12 @@ export async function runRestore(config: RestoreConfig, options: RestoreOptions,
       const databases = [...new Set(candidates.flatMap((manifest) => manifest.databases))];
       const occupied = await existingDatabases(connection, databases);
       if (occupied.length > 0 && !options.replace) throw new TargetNotEmptyError(occupied);
-      if (occupied.length > 0) {
-        log.warn("--replace: dropping existing databases on the target", { databases: occupied.map((o) => o.database).join(",") });
-        await dropDatabases(connection, occupied.map((o) => o.database));
-      }
     }
     await fs.mkdir(config.workDir, { recursive: true, mode: 0o700 });
     for (const manifest of candidates) {
       log.info("trying backup", { backup: manifest.backupId, snapshot: manifest.snapshotAt, coordinates: `${manifest.coordinates.file}:${manifest.coordinates.position}` });
+      // Everything that can fail without a database (download, digests, CRCs, disk space in the
+      // work directory) runs before anything is created on the target.
       let downloaded = 0;
       const chain = await timed("fetch-binlogs", () =>
         fetchVerifiedChain(container, layout, {
@@ -122,22 +135,39 @@ export async function runRestore(config: RestoreConfig, options: RestoreOptions,
         }),
       );
       options.progress.done();
+      const stats: FilterStats = { keptTransactions: 0, droppedTransactions: 0, droppedDatabases: [] };
+      const filtered =
+        connection && chain.files.length > 0
+          ? await timed("filter-binlogs", async () => {
+              const paths: string[] = [];
+              for (const [index, file] of chain.files.entries()) {
+                const path = `${file.path}.filtered`;
+                await filterBinlogFile(file.path, path, index === 0 ? manifest.coordinates.position : 0, manifest.databases, stats).catch((error: Error) => {
+                  throw new Error(`writing ${path} in the work directory (DR_WORK_DIR) failed: ${error.message}`);
+                });
+                paths.push(path);
+              }
+              return paths;
+            })
+          : [];
+      const staging = connection ? planStaging(manifest.databases, stagingId()) : undefined;
+      const renames = staging ? stagingRenames(staging) : undefined;
       let loaded = 0;
       try {
         const rewrite = await timed(options.verifyOnly ? "verify-dump" : "load-dump", () =>
-          streamDump(container, manifest, options.verifyOnly ? { kind: "verify" } : { kind: "load", target: config.target, tools }, (bytes) =>
+          streamDump(container, manifest, connection ? { kind: "load", target: config.target, tools, renames } : { kind: "verify" }, (bytes) =>
             options.progress.update(options.verifyOnly ? "verify dump" : "load dump", (loaded += bytes), manifest.dump.compressedBytes),
           ),
         );
         options.progress.done();
         if (rewrite) result.notes.push(describeRewrite("dump", rewrite));
-        if (connection) await timed("check-dump", () => checkRowCounts(connection as Connection, manifest));
+        if (connection && renames) await timed("check-dump", () => checkRowCounts(connection as Connection, manifest, renames));
       } catch (error) {
         options.progress.done();
-        if (!(error instanceof DumpError)) throw error;
+        const dropped = connection && staging ? await dropStaging(connection, staging).then(() => true, () => false) : true;
+        if (!(error instanceof DumpError)) throw stagingFailure(error as Error, staging, dropped);
         log.error("backup rejected; falling back to the previous one", { backup: manifest.backupId, reason: error.message });
         result.skippedBackups.push({ backupId: manifest.backupId, reason: error.message });
-        if (connection) await dropDatabases(connection, manifest.databases);
         continue;
       }
       result.verification.push(
@@ -149,32 +179,32 @@ export async function runRestore(config: RestoreConfig, options: RestoreOptions,
         `binlogs: ${chain.files.length} file(s) contiguous from ${manifest.coordinates.file}; ${sealed} sealed file(s) match sha256; every event passed its CRC32 and position checks`,
       );
       result.notes.push(...chain.notes);
-      if (connection && chain.files.length > 0) {
-        const stats: FilterStats = { keptTransactions: 0, droppedTransactions: 0, droppedDatabases: [] };
-        const filtered = await timed("filter-binlogs", async () => {
-          const paths: string[] = [];
-          for (const [index, file] of chain.files.entries()) {
-            const path = `${file.path}.filtered`;
-            await filterBinlogFile(file.path, path, index === 0 ? manifest.coordinates.position : 0, manifest.databases, stats);
-            paths.push(path);
+      if (connection && staging && renames) {
+        try {
+          if (filtered.length > 0) {
+            const rewrite = await timed("replay-binlogs", () => replayBinlogs({ files: filtered, stopAt, renames }, config.target, tools));
+            result.notes.push(describeRewrite("binlogs", rewrite));
+            result.verification.push(`replayed ${stats.keptTransactions} transaction(s) into ${manifest.databases.join(", ")} without errors`);
+            if (stats.droppedTransactions > 0) {
+              result.notes.push(`left out ${stats.droppedTransactions} transaction(s) on schemas outside the backup (${stats.droppedDatabases.join(", ")})`);
+            }
           }
-          return paths;
-        });
-        const rewrite = await timed("replay-binlogs", () => replayBinlogs({ files: filtered, stopAt }, config.target, tools));
-        result.notes.push(describeRewrite("binlogs", rewrite));
-        result.verification.push(`replayed ${stats.keptTransactions} transaction(s) into ${manifest.databases.join(", ")} without errors`);
-        if (stats.droppedTransactions > 0) {
-          result.notes.push(`left out ${stats.droppedTransactions} transaction(s) on schemas outside the backup (${stats.droppedDatabases.join(", ")})`);
+          const stagedTables = await timed("verify", async () => {
+            const tables = await listTables(connection as Connection, [...renames.values()]);
+            const missing = manifest.tables.filter((expected) => !tables.some((t) => t.database === renames.get(expected.database) && t.table === expected.table));
+            if (missing.length > 0) throw new Error(`after replay, table(s) missing: ${missing.map((t) => `${t.database}.${t.table}`).join(", ")}`);
+            return countRows(connection as Connection, tables);
+          });
+          result.verification.push(`all ${manifest.tables.length} table(s) of the backup exist in the restored databases`);
+          result.replaced = await timed("swap", () => swapIn(connection as Connection, staging));
+          result.targetChanged = true;
+          const original = new Map([...renames].map(([database, staged]) => [staged, database]));
+          result.tables = stagedTables.map((table) => ({ ...table, database: original.get(table.database) ?? table.database }));
+        } catch (error) {
+          const dropped = await dropStaging(connection, staging).then(() => true, () => false);
+          throw stagingFailure(error as Error, staging, dropped);
         }
-      }
-      if (connection) {
-        result.tables = await timed("verify", async () => {
-          const tables = await listTables(connection as Connection, manifest.databases);
-          const missing = manifest.tables.filter((expected) => !tables.some((t) => t.database === expected.database && t.table === expected.table));
-          if (missing.length > 0) throw new Error(`after replay, table(s) missing on the target: ${missing.map((t) => `${t.database}.${t.table}`).join(", ")}`);
-          return countRows(connection as Connection, tables);
-        });
-        result.verification.push(`all ${manifest.tables.length} table(s) of the backup exist on the target`);
+        for (const replacement of result.replaced ?? []) result.notes.push(describeReplacement(replacement));
       }
       result.ok = true;
       result.backupId = manifest.backupId;
@@ -189,6 +219,8 @@ export async function runRestore(config: RestoreConfig, options: RestoreOptions,
     throw new Error(`every candidate backup was rejected${describeSkipped(result)}`);
   } catch (error) {
     result.error = (error as Error).message;
+    if ((error as { targetChanged?: boolean }).targetChanged) result.targetChanged = true;
+    if (connection && !result.targetChanged) result.notes.push("the target's databases were not changed");
     throw Object.assign(error as Error, { result });
   } finally {
     result.totalSeconds = round((Date.now() - started) / 1000);
@@ -214,8 +246,11 @@ function chooseCandidates(entries: BackupEntry[], options: RestoreOptions, resul
   return candidates;
 }
 
-async function checkRowCounts(connection: Connection, manifest: FullBackupManifest): Promise<void> {
-  const actual = await countRows(connection, manifest.tables);
+async function checkRowCounts(connection: Connection, manifest: FullBackupManifest, renames: ReadonlyMap<string, string>): Promise<void> {
+  const actual = await countRows(
+    connection,
+    manifest.tables.map((table) => ({ ...table, database: renames.get(table.database) ?? table.database })),
+  );
   const wrong = manifest.tables
     .map((expected, index) => ({ expected, found: actual[index].rows }))
     .filter(({ expected, found }) => found !== expected.rows);
@@ -240,6 +275,28 @@ function describeSkipped(result: RestoreResult): string {
 
 function describeRewrite(what: string, stats: RewriteStats): string {
   return `${what}: ${stats.definers} DEFINER clause(s) set to CURRENT_USER (the restore user), ${stats.droppedStatements} GTID/sql_log_bin setting(s) left out`;
+}
+
+/** A fresh, short id for the staging and previous database names (base 36 milliseconds). */
+function stagingId(): string {
+  return Date.now().toString(36);
+}
+
+/** Says where the failed restore worked and whether that was cleaned up; the originals were never touched. */
+function stagingFailure(error: Error, staging: StagingPlan | undefined, dropped: boolean): Error {
+  if (!staging) return error;
+  const names = staging.databases.map((d) => d.staging).join(", ");
+  const cleanup = dropped ? "now dropped" : "which could not be dropped: drop them yourself";
+  return Object.assign(error, { message: `${error.message}. The restore worked in ${names}, ${cleanup}` });
+}
+
+function describeReplacement(replacement: Replacement): string {
+  const where = replacement.existed
+    ? `replaced ${replacement.database}: its ${replacement.previousTables} previous table(s) and objects are kept in ${replacement.previous} until you drop it`
+    : `created ${replacement.database}`;
+  const objects = replacement.objects.length > 0 ? `; recreated ${replacement.objects.join(", ")}` : "";
+  const problems = replacement.problems.length > 0 ? `; PROBLEMS: ${replacement.problems.join("; ")}` : "";
+  return `${where} (${replacement.tablesSwapped} table(s) swapped in atomically${objects})${problems}`;
 }
 
 function round(seconds: number): number {

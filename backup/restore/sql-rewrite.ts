@@ -24,6 +24,11 @@ const DEFINER = new RegExp(String.raw`DEFINER\s*=\s*(?:CURRENT_USER(?:\s*\(\s*\)
 const DROPPED_STATEMENT =
   /(?:\/\*M?!\d*\s*)?SET\s+(?:@@(?:SESSION|GLOBAL|LOCAL)\s*\.\s*|(?:SESSION|GLOBAL|LOCAL)\s+)?(?:GTID_PURGED|GTID_NEXT|SQL_LOG_BIN|ORIGINAL_COMMIT_TIMESTAMP|ORIGINAL_SERVER_VERSION|IMMEDIATE_SERVER_VERSION)\s*:?=/iy;
 const DELIMITER_COMMAND = /DELIMITER[ \t]+([^\s]+)/iy;
+/** Statements whose bare database name is renamed even when no `.` follows it. */
+const DATABASE_STATEMENT = /(?:USE|(?:CREATE|ALTER|DROP)\s+(?:DATABASE|SCHEMA))(?![\w$])/iy;
+const BACKTICK_IDENTIFIER = /`((?:[^`]|``)*)`/y;
+const WORD = /[\w$\u0080-\uffff]+/y;
+const DOT_FOLLOWS = /\s*\./y;
 
 type State = "code" | "single" | "double" | "backtick" | "line-comment" | "block-comment";
 
@@ -39,6 +44,11 @@ type State = "code" | "single" | "double" | "backtick" | "line-comment" | "block
  * identifiers, `--`/`#`/`/* *\/` comments, `/*!NNNNN ... *\/` versioned code, `DELIMITER`), so
  * text inside string literals and comments is never changed. Bytes pass through as latin1, which
  * keeps binary data and any character set intact.
+ *
+ * With `renames`, database names are rewritten too (for a restore into staging databases, see
+ * staging.ts): an identifier equal to a renamed database, quoted or bare, is replaced where it
+ * names a database: before a `.` (`db.table`, `` `db`.`t` ``, not after one) and in `USE`,
+ * `CREATE/ALTER/DROP DATABASE|SCHEMA`. Names inside string literals (dynamic SQL) are not.
  */
 export class SqlRewriter extends Transform {
   readonly stats: RewriteStats = { definers: 0, droppedStatements: 0 };
@@ -54,9 +64,20 @@ export class SqlRewriter extends Transform {
   /** The last character already processed (the one before `pending`), for word boundaries. */
   private lastChar = 0x0a;
 
+  /** True while the current statement is `USE` or `CREATE/ALTER/DROP DATABASE`. */
+  private inDatabaseStatement = false;
+  private readonly renames?: ReadonlyMap<string, string>;
+
   /** `lookahead` is lowered only by tests, to put chunk boundaries inside clauses. */
-  constructor(private readonly lookahead = DEFAULT_LOOKAHEAD) {
+  constructor(private readonly lookahead = DEFAULT_LOOKAHEAD, renames?: ReadonlyMap<string, string>) {
     super();
+    if (renames && renames.size > 0) this.renames = renames;
+  }
+
+  /** Rewrites a whole statement text at once (object DDL read back with SHOW CREATE). */
+  rewriteAll(text: string): string {
+    this.pending = text;
+    return this.process(true);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -113,7 +134,13 @@ export class SqlRewriter extends Transform {
           } else i += 1;
           continue;
       }
-      if (!this.atStatementStart && !this.inDelimiterCommand && !isSpecial(c) && c !== this.delimiter.charCodeAt(0)) {
+      if (
+        !this.atStatementStart &&
+        !this.inDelimiterCommand &&
+        !isSpecial(c) &&
+        c !== this.delimiter.charCodeAt(0) &&
+        !(this.renames && isIdentifierChar(c))
+      ) {
         i += 1;
         continue;
       }
@@ -130,6 +157,7 @@ export class SqlRewriter extends Transform {
         emitUpTo(i);
         if (this.dropping) this.dropping = false;
         this.atStatementStart = true;
+        this.inDatabaseStatement = false;
         continue;
       }
       if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) {
@@ -157,6 +185,8 @@ export class SqlRewriter extends Transform {
           i = DELIMITER_COMMAND.lastIndex;
           continue;
         }
+        DATABASE_STATEMENT.lastIndex = i;
+        if (this.renames && DATABASE_STATEMENT.test(text)) this.inDatabaseStatement = true;
         DROPPED_STATEMENT.lastIndex = i;
         if (DROPPED_STATEMENT.test(text)) {
           emitUpTo(i);
@@ -175,10 +205,20 @@ export class SqlRewriter extends Transform {
         i += 2;
         continue;
       }
+      const previous = i > 0 ? text.charCodeAt(i - 1) : this.lastChar;
+      if (c === 0x60 && this.renames) {
+        BACKTICK_IDENTIFIER.lastIndex = i;
+        const match = BACKTICK_IDENTIFIER.exec(text);
+        if (match && this.renameAt(text, i, BACKTICK_IDENTIFIER.lastIndex, match[1].replace(/``/g, "`"), emitUpTo, out)) {
+          i = BACKTICK_IDENTIFIER.lastIndex;
+          emitFrom = i;
+          continue;
+        }
+      }
       if (c === 0x27) this.state = "single";
       else if (c === 0x22) this.state = "double";
       else if (c === 0x60) this.state = "backtick";
-      else if ((c === 0x44 || c === 0x64) && !isIdentifierChar(i > 0 ? text.charCodeAt(i - 1) : this.lastChar)) {
+      else if ((c === 0x44 || c === 0x64) && !isIdentifierChar(previous)) {
         DEFINER.lastIndex = i;
         const match = DEFINER.exec(text);
         if (match) {
@@ -190,6 +230,14 @@ export class SqlRewriter extends Transform {
           continue;
         }
       }
+      if (this.renames && isIdentifierChar(c) && !isIdentifierChar(previous)) {
+        WORD.lastIndex = i;
+        const word = WORD.exec(text) as RegExpExecArray;
+        const end = WORD.lastIndex;
+        if (this.renameAt(text, i, end, word[0], emitUpTo, out)) emitFrom = end;
+        i = end;
+        continue;
+      }
       i += 1;
     }
     const end = Math.min(i, text.length);
@@ -198,6 +246,27 @@ export class SqlRewriter extends Transform {
     this.pending = text.slice(end);
     return out.join("");
   }
+
+  /** Replaces the identifier at [start, end) when it names a renamed database; true if it did. */
+  private renameAt(text: string, start: number, end: number, name: string, emitUpTo: (end: number) => void, out: string[]): boolean {
+    const renamed = this.renames?.get(name);
+    if (renamed === undefined || previousNonSpace(text, start) === 0x2e) return false;
+    DOT_FOLLOWS.lastIndex = end;
+    if (!this.inDatabaseStatement && !DOT_FOLLOWS.test(text)) return false;
+    emitUpTo(start);
+    // A bare name stays bare when it can, so a rename and its reverse give back the same text.
+    const bare = text.charCodeAt(start) !== 0x60 && /^[\w$]*[A-Za-z_$][\w$]*$/.test(renamed);
+    if (!this.dropping) out.push(bare ? renamed : `\`${renamed.replace(/`/g, "``")}\``);
+    return true;
+  }
+}
+
+function previousNonSpace(text: string, index: number): number {
+  for (let i = index - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return c;
+  }
+  return 0x0a;
 }
 
 /** Characters that can start a quote, comment, versioned comment end or `DEFINER` in code. */

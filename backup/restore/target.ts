@@ -7,7 +7,8 @@ export class TargetNotEmptyError extends Error {
   constructor(readonly occupied: Array<{ database: string; tables: number }>) {
     super(
       `refusing to overwrite the target: ${occupied.map((o) => `database \`${o.database}\` exists with ${o.tables} table(s)`).join(", ")}. ` +
-        "Nothing was changed. Re-run with --replace to drop and rebuild these databases.",
+        "Nothing was changed. Re-run with --replace to swap the restored databases in once the restore succeeded " +
+        "(the current tables and objects are kept in `<db>__dr_previous_<id>`).",
     );
     this.name = "TargetNotEmptyError";
   }
@@ -21,11 +22,6 @@ export async function existingDatabases(connection: Connection, names: string[])
     [names],
   );
   return (rows as Array<{ name: string; tables: number }>).map((row) => ({ database: row.name, tables: Number(row.tables) }));
-}
-
-/** Drops the databases (used for --replace and to clean up after a failed load). */
-export async function dropDatabases(connection: Connection, names: string[]): Promise<void> {
-  for (const name of names) await connection.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)}`);
 }
 
 /** Counts rows of each table on the target. */

@@ -1,9 +1,11 @@
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { editDistance } from "../../lib/editDistance";
 import { WorkloadSiteName } from "../../lib/workloadSite";
-import { RunbookContext, RunbookRefusal } from "../context";
+import { DECLINED, DR_EXIT_OK, RunbookContext, RunbookRefusal } from "../context";
 import { printSteps, showDryRun } from "../dryRun";
-import { DR_PROJECTS } from "../projects";
+import { DR_PROJECTS, RunbookUsageError } from "../projects";
 import { openCheckedWorkloads, upWorkloads } from "../workloadsStep";
 
 /** Traffic shares moved back to the primary, one confirmed step at a time. */
@@ -121,8 +123,19 @@ export const WARM_STANDBY_FAILBACK: readonly FailbackStep[] = [
     },
 ];
 
+/** Who said a person's step was done, how, and when; kept in the state file. */
+export interface Attestation {
+    readonly step: string;
+    /** `--confirm-step <id>`, or `answer at the terminal`. */
+    readonly by: string;
+    /** The OS user that ran the command. */
+    readonly user: string;
+    readonly at: string;
+}
+
 interface FailbackState {
     completed: string[];
+    attestations: Attestation[];
 }
 
 function statePath(stateDir: string, stack: string): string {
@@ -132,13 +145,55 @@ function statePath(stateDir: string, stack: string): string {
 function readState(stateDir: string, stack: string): FailbackState {
     const file = statePath(stateDir, stack);
     if (!fs.existsSync(file)) {
-        return { completed: [] };
+        return { completed: [], attestations: [] };
     }
     const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<FailbackState>;
     if (!Array.isArray(parsed.completed)) {
         throw new RunbookRefusal(`${file} is not a failback state file; move it away to start over`);
     }
-    return { completed: parsed.completed };
+    return { completed: parsed.completed, attestations: Array.isArray(parsed.attestations) ? parsed.attestations : [] };
+}
+
+function osUser(): string {
+    try {
+        return os.userInfo().username;
+    } catch {
+        // No passwd entry (some containers): the environment is all there is.
+        return process.env.USER ?? process.env.USERNAME ?? "unknown";
+    }
+}
+
+/** Rejects `--confirm-step` ids that are not a person's step of this failback, before anything runs. */
+function checkAttestable(steps: readonly FailbackStep[], strategy: string, confirmed: readonly string[]): void {
+    const human = steps.filter(s => !s.run).map(s => s.id);
+    const problems = confirmed.filter(id => !human.includes(id)).map(id => {
+        if (steps.some(s => s.id === id)) {
+            return `"${id}" is run by the command, not attested (--yes or the terminal answers "Run it now?")`;
+        }
+        // A prefix ("copy-data") is as good a guess as a typo a few edits away.
+        const distance = (candidate: string) => (candidate.startsWith(id) ? 0 : editDistance(id, candidate));
+        const nearest = [...human].sort((a, b) => distance(a) - distance(b))[0];
+        return `"${id}" is not a step of the ${strategy} failback${nearest && distance(nearest) <= 3 ? ` (did you mean ${nearest}?)` : ""}`;
+    });
+    if (problems.length > 0) {
+        throw new RunbookUsageError(`--confirm-step: ${problems.join("; ")}. The steps a person does, attested with --confirm-step, are: ${human.join(", ")}`);
+    }
+}
+
+/**
+ * Whether a person did `step`: the flag naming it, or an answer at the terminal (which `--yes`
+ * never gives). Undefined when declined; refuses when nobody can answer and no flag names it.
+ */
+async function attest(ctx: RunbookContext, step: FailbackStep, confirmed: readonly string[], pending: readonly FailbackStep[]): Promise<string | undefined> {
+    if (confirmed.includes(step.id)) {
+        return `--confirm-step ${step.id}`;
+    }
+    if (ctx.askPerson) {
+        return (await ctx.askPerson(`Is "${step.title}" done? (a person's answer; --yes does not answer this)`)) ? "answer at the terminal" : undefined;
+    }
+    const flags = pending.map(s => `--confirm-step ${s.id}`).join(" ");
+    throw new RunbookRefusal(`"${step.title}" (${step.id}) is a person's work and --yes does not attest it; there is no terminal to ask, so failback stopped here and ran nothing after it. `
+        + `Steps still to attest: ${pending.map(s => `${s.id} (${s.title})`).join("; ")}. Once a person has done them, run \`npm run dr -- failback --stack ${ctx.stack} --yes ${flags}\`, or run failback from a terminal and answer`);
 }
 
 /** True when the failback of `stack` has completed `stepId`. */
@@ -150,17 +205,18 @@ export function failbackDone(stateDir: string, stack: string, stepId: string): b
  * Runs the failback steps in order, each confirmed, skipping those already done: it can be
  * stopped anywhere and run again. Progress is kept in `<stateDir>/failback-<stack>.json`.
  */
-export async function failback(ctx: RunbookContext, strategy: "pilot-light" | "warm-standby"): Promise<void> {
+export async function failback(ctx: RunbookContext, strategy: "pilot-light" | "warm-standby", confirmed: readonly string[] = []): Promise<number> {
     const steps = strategy === "pilot-light" ? PILOT_LIGHT_FAILBACK : WARM_STANDBY_FAILBACK;
+    checkAttestable(steps, strategy, confirmed);
     const state = readState(ctx.stateDir, ctx.stack);
     if (ctx.dryRun) {
         if (strategy === "pilot-light") {
             await showDryRun(ctx, { emergency: "false", serveApp: "false" }, steps.map(s => `${state.completed.includes(s.id) ? "[done] " : ""}${s.title}`));
         } else {
             ctx.print(`Workloads stacks: primary ${ctx.workloadsStacks.primary}, standby ${ctx.workloadsStacks.standby} (project ${DR_PROJECTS.workloads.name})`);
-            printSteps(ctx, steps.map(s => `${state.completed.includes(s.id) ? "[done] " : ""}${s.title}`));
+            printSteps(ctx, steps.map(s => `${state.completed.includes(s.id) ? "[done] " : ""}${s.title}${s.run || state.completed.includes(s.id) ? "" : ` (a person's step: --confirm-step ${s.id})`}`));
         }
-        return;
+        return DR_EXIT_OK;
     }
     for (const step of steps) {
         if (state.completed.includes(step.id)) {
@@ -168,19 +224,26 @@ export async function failback(ctx: RunbookContext, strategy: "pilot-light" | "w
             continue;
         }
         step.instructions?.(ctx.stack).forEach(line => ctx.print(`    ${line}`));
-        const question = step.run ? `Run "${step.title}" now?` : `Is "${step.title}" done?`;
-        if (!(await ctx.confirm(question))) {
-            ctx.timeline.log(step.title, "skipped", "not confirmed; run failback again to resume here");
-            return;
-        }
         if (step.run) {
+            if (!(await ctx.confirm(`Run "${step.title}" now?`))) {
+                ctx.timeline.log(step.title, "skipped", "operator declined; nothing after it was run; run failback again to resume here");
+                return DECLINED;
+            }
             await ctx.timeline.step(step.title, () => step.run!(ctx), detail => detail);
         } else {
-            ctx.timeline.log(step.title, "done", "confirmed by the operator");
+            const pending = steps.filter(s => !s.run && !state.completed.includes(s.id) && !confirmed.includes(s.id));
+            const by = await attest(ctx, step, confirmed, pending);
+            if (!by) {
+                ctx.timeline.log(step.title, "skipped", "operator declined (not done yet); nothing after it was run; run failback again to resume here");
+                return DECLINED;
+            }
+            ctx.timeline.log(step.title, "done", `attested by ${by}`);
+            state.attestations.push({ step: step.id, by, user: osUser(), at: ctx.timeline.records[ctx.timeline.records.length - 1].at });
         }
         state.completed.push(step.id);
         fs.mkdirSync(ctx.stateDir, { recursive: true });
         fs.writeFileSync(statePath(ctx.stateDir, ctx.stack), JSON.stringify(state, null, 2));
     }
     ctx.timeline.log("failback", "done", "every step complete");
+    return DR_EXIT_OK;
 }

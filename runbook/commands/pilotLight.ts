@@ -1,3 +1,5 @@
+import { parseConfig } from "../../config";
+import { projectValues, stackFileConfig } from "../../plan/stackFiles";
 import { DECLINED, DR_EXIT_OK, RunbookContext, RunbookRefusal } from "../context";
 import { showDryRun } from "../dryRun";
 import { applyAmiPin, PIN_AMI_STEP, planAmiPin } from "./backupAmi";
@@ -15,18 +17,36 @@ const EMERGENCY_STEPS = [
 
 const SERVE_STEPS = ["confirm with the operator", PIN_AMI_STEP, "pulumi config set serveApp true", "pulumi config set aws:stsRegion us-east-1", "pulumi up: the gateway routes to the application", "verify: emergencyServing is app"];
 
+const EMERGENCY_IS_OFF = "emergency is off: there is no application in Azure to serve; run `emergency on` first";
+
+function checkPilotLight(stack: string, strategy: string | undefined): void {
+    if (strategy !== "pilot-light") {
+        throw new RunbookRefusal(`stack ${stack} runs ${strategy}; this command applies to pilot-light (use \`failover\` for warm-standby)`);
+    }
+}
+
 async function openPilotLight(ctx: RunbookContext) {
     const stack = await ctx.openStack();
     const config = await ctx.timeline.step("read stack config", () => stack.getConfig(), c => `strategy ${c.strategy}, emergency ${c.emergency ?? "false"}, serveApp ${c.serveApp ?? "false"}`);
-    if (config.strategy !== "pilot-light") {
-        throw new RunbookRefusal(`stack ${ctx.stack} runs ${config.strategy}; this command applies to pilot-light (use \`failover\` for warm-standby)`);
-    }
+    checkPilotLight(ctx.stack, config.strategy);
     return { stack, config };
+}
+
+/**
+ * The config a dry run starts from: the stack file, where `pulumi config set` writes, so the dry
+ * run refuses where the real command would, with the same message.
+ */
+function dryRunConfig(ctx: RunbookContext): { emergency: boolean } {
+    const config = parseConfig(projectValues(stackFileConfig(ctx.stack)));
+    ctx.timeline.log(`read Pulumi.${ctx.stack}.yaml`, "info", `strategy ${config.strategy}, emergency ${config.emergency}`);
+    checkPilotLight(ctx.stack, config.strategy);
+    return { emergency: config.emergency };
 }
 
 /** Seed 001's T+30: build the emergency site. Returns {@link DECLINED} when the operator says no. */
 export async function emergencyOn(ctx: RunbookContext): Promise<number> {
     if (ctx.dryRun) {
+        dryRunConfig(ctx);
         await showDryRun(ctx, { emergency: "true" }, EMERGENCY_STEPS);
         return DR_EXIT_OK;
     }
@@ -65,12 +85,15 @@ export async function emergencyOff(ctx: RunbookContext): Promise<void> {
 /** Seed 001's T+120 (`enable_petclinic`): send users to the application. Returns {@link DECLINED} when the operator says no. */
 export async function serveApp(ctx: RunbookContext): Promise<number> {
     if (ctx.dryRun) {
-        await showDryRun(ctx, { emergency: "true", serveApp: "true" }, SERVE_STEPS);
+        if (!dryRunConfig(ctx).emergency) {
+            throw new RunbookRefusal(`${EMERGENCY_IS_OFF} (dry run of Pulumi.${ctx.stack}.yaml: the real command would refuse the same way and change nothing)`);
+        }
+        await showDryRun(ctx, { serveApp: "true" }, SERVE_STEPS);
         return DR_EXIT_OK;
     }
     const { stack, config } = await openPilotLight(ctx);
     if (config.emergency !== "true") {
-        throw new RunbookRefusal("emergency is off: there is no application in Azure to serve; run `emergency on` first");
+        throw new RunbookRefusal(EMERGENCY_IS_OFF);
     }
     const pin = await planAmiPin(ctx, stack, config);
     if (!(await ctx.confirm("Has the restore report been checked, and should users now reach the application?"))) {

@@ -68,6 +68,30 @@ describe("plan CLI", () => {
         assert.match(badPolicy.err, /cannot read policy config/);
         assert.strictEqual((await plan(["--stack", "pilot-light", "--set", "novalue"])).code, EXIT.badInput);
     });
+
+    const badNamespaces: [string, RegExp][] = [
+        ["multiclod-dr:failover=true", /"multiclod-dr:failover": unknown namespace "multiclod-dr", so nothing would read it; did you mean multicloud-dr:failover\?/],
+        ["multicloud-dr-workload:imageTag=x", /did you mean multicloud-dr-workloads:imageTag\?/],
+        ["azure:location=koreacentral", /unknown namespace "azure".*did you mean azure-native:location\?/],
+        ["awss:region=us-east-1", /did you mean aws:region\?/],
+        [":failover=true", /empty namespace; write failover for the project's own key/],
+    ];
+    for (const [set, message] of badNamespaces) {
+        it(`exits 2 for --set ${set} (and --diff), naming the namespace and the nearest known one`, async () => {
+            for (const option of ["--set", "--diff"]) {
+                const run = await plan(["--stack", "warm-standby", option, set]);
+                assert.strictEqual(run.code, EXIT.badInput, run.out);
+                assert.match(run.err, message);
+                assert.match(run.err, /Known namespaces: multicloud-dr, multicloud-dr-workloads, aws, azure-native, kubernetes, random, tls, pulumi/);
+                assert.strictEqual(run.out, "", "no plan printed");
+            }
+        });
+    }
+
+    it("accepts the project's and the providers' namespaces", async () => {
+        const run = await plan(["--stack", "pilot-light", "--set", "multicloud-dr:serveApp=false", "--set", "aws:skipMetadataApiCheck=true", "--json"]);
+        assert.strictEqual(run.code, EXIT.ok, run.err);
+    });
 });
 
 describe("dr CLI --dry-run (no Pulumi CLI, no cloud)", () => {

@@ -99,17 +99,18 @@ describe("runbook CLI: pilot light", () => {
         assert.deepStrictEqual(stack.sets, []);
     });
 
-    it("runs failback in order, stops where the operator stops, and resumes there", async () => {
+    it("runs failback in order, stops where the operator stops (exit 1, declined on the timeline), and resumes there", async () => {
         const stack = pilotStack({ emergency: "true", serveApp: "true" });
         const first = await dr(["failback", "--stack", "pilot-light"], stack, [true, true, false]);
-        assert.strictEqual(first.code, DR_EXIT.ok);
+        assert.strictEqual(first.code, DR_EXIT.refused, "a declined step is not a success");
+        assert.ok(printed(first, /skipped verify the data in the primary: operator declined \(not done yet\); nothing after it was run/), first.out.join("\n"));
         assert.strictEqual(first.asked.length, 3);
         assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(first.stateDir, "failback-pilot-light.json"), "utf8")).completed, ["copy-data-back", "shift-traffic"]);
         assert.deepStrictEqual(stack.protectedUrns, [EMERGENCY_DB, OTHER_PROTECTED], "nothing released yet");
 
         const second = await dr(["failback", "--stack", "pilot-light"], stack, [true, true, true], first.stateDir);
         assert.strictEqual(second.code, DR_EXIT.ok);
-        assert.deepStrictEqual(second.asked.map(q => q.replace(/".*"/, "<step>")), ["Is <step> done?", "Run <step> now?", "Run <step> now?"]);
+        assert.deepStrictEqual(second.asked.map(q => q.replace(/".*"/, "<step>")), ["Is <step> done? (a person's answer; --yes does not answer this)", "Run <step> now?", "Run <step> now?"]);
         assert.deepStrictEqual(stack.protectedUrns, [OTHER_PROTECTED], "only the emergency database is released; the backups stay protected");
         assert.deepStrictEqual(stack.sets, [["serveApp", "false"], ["emergency", "false"]]);
         assert.strictEqual(stack.ups.length, 1);

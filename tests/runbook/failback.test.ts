@@ -36,7 +36,8 @@ describe("runbook CLI: warm-standby failback brings the workloads stacks along",
 
         infra.config.failover = "false";
         const second = await dr(["failback", "--stack", "warm-standby"], backend, [true], first.stateDir);
-        assert.strictEqual(second.code, DR_EXIT.ok);
+        assert.strictEqual(second.code, DR_EXIT.refused, "it stops, declined, at the traffic shift");
+        assert.ok(printed(second, /skipped shift traffic back gradually.*: operator declined/), second.out.join("\n"));
         assert.deepStrictEqual(second.journal, ["warm-standby-primary: up"]);
         assert.deepStrictEqual(completed(second.stateDir), ["rebuild-primary", "restore-roles", "primary-workloads"]);
     });
@@ -45,7 +46,7 @@ describe("runbook CLI: warm-standby failback brings the workloads stacks along",
         const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "dr-"));
         fs.writeFileSync(path.join(stateDir, "failback-warm-standby.json"), JSON.stringify({ completed: ["rebuild-primary", "shift-traffic", "verify"] }));
         const { backend } = warmBackend({ failover: "false" });
-        const run = await dr(["failback", "--stack", "warm-standby", "--yes"], backend, [], stateDir);
+        const run = await dr(["failback", "--stack", "warm-standby", "--yes", "--confirm-step", "restore-roles"], backend, [], stateDir);
         assert.strictEqual(run.code, DR_EXIT.ok, run.out.join("\n"));
         assert.deepStrictEqual(run.journal, ["warm-standby-primary: up", "warm-standby-standby: up"]);
         assert.deepStrictEqual(completed(stateDir), ["rebuild-primary", "shift-traffic", "verify", "restore-roles", "primary-workloads", "standby-workloads"]);
@@ -53,7 +54,7 @@ describe("runbook CLI: warm-standby failback brings the workloads stacks along",
 
     it("refuses a missing workloads stack at its step, leaving the earlier steps done", async () => {
         const { infra, standby } = warmBackend({ failover: "false" });
-        const run = await dr(["failback", "--stack", "warm-standby", "--yes"], { infra, workloads: { [standby.name]: standby } });
+        const run = await dr(["failback", "--stack", "warm-standby", "--yes", "--confirm-step", "rebuild-primary", "--confirm-step", "restore-roles"], { infra, workloads: { [standby.name]: standby } });
         assert.strictEqual(run.code, DR_EXIT.refused);
         assert.deepStrictEqual(run.journal, []);
         assert.deepStrictEqual(completed(run.stateDir), ["rebuild-primary", "restore-roles"]);

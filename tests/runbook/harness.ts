@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { PassThrough } from "stream";
 import { DrCliDeps, runDrCli } from "../../runbook/cli";
 import { Confirm } from "../../runbook/confirm";
 import { FakeStack } from "./fakeStack";
@@ -28,7 +29,8 @@ export interface DrRun {
 /**
  * Runs the dr CLI with `backend` as the Pulumi backend (a missing infrastructure stack answers
  * like a missing Pulumi CLI, a missing workloads stack like `pulumi stack select` of an unknown
- * stack) and `answers` as the operator's answers (no once they run out).
+ * stack) and `answers` as the operator's answers (no once they run out). Standard input is a
+ * terminal unless `extra.stdin` says otherwise (see {@link NO_TERMINAL}).
  */
 export async function dr(argv: string[], backend: FakeStack | FakeBackend | undefined, answers: boolean[] = [], stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "dr-")), extra: Partial<DrCliDeps> = {}): Promise<DrRun> {
     const stacks: FakeBackend = backend instanceof FakeStack ? { infra: backend } : backend ?? {};
@@ -63,11 +65,22 @@ export async function dr(argv: string[], backend: FakeStack | FakeBackend | unde
             return stacks.infra;
         },
         confirm,
+        stdin: TERMINAL,
         stateDir,
         now: () => (clock += 1500),
         ...extra,
     });
     return { code, out, err, stateDir, asked, opened, journal };
+}
+
+/** A standard input that is a terminal: the fake `confirm` answers. */
+const TERMINAL = Object.assign(new PassThrough(), { isTTY: true });
+
+/** `extra` for a run whose standard input is not a terminal (a pipe at its end, as in CI or `</dev/null`). */
+export function noTerminal(): Partial<DrCliDeps> {
+    const stdin = new PassThrough();
+    stdin.end();
+    return { stdin };
 }
 
 /** The warm-standby infrastructure stack: its outputs follow `failover` as the program's do. */
