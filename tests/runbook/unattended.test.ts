@@ -191,6 +191,19 @@ describe("failback: --yes never attests a person's step (issue 12, data risk 3)"
         });
     }
 
+    const misplaced: [string[], RegExp][] = [
+        [["failover", "--stack", "warm-standby", "--yes", "--confirm-step", "verify"], /unknown option '--confirm-step'/],
+        [["failback", "--stack", "pilot-light", "--yes", "--confirm-step"], /option '--confirm-step <id>' argument missing/],
+    ];
+    for (const [argv, message] of misplaced) {
+        it(`${argv.join(" ")}: exit 2, nothing opened`, async () => {
+            const run = await dr(argv, pilotStack(), [], undefined, noTerminal());
+            assert.strictEqual(run.code, DR_EXIT.badInput);
+            assert.match(run.err.join("\n"), message);
+            assert.deepStrictEqual(run.opened, []);
+        });
+    }
+
     it("the dry run marks the person's steps with their flag", async () => {
         const run = await dr(["failback", "--stack", "warm-standby", "--dry-run"], undefined, [], undefined, NO_CLI);
         assert.strictEqual(run.code, DR_EXIT.ok);
