@@ -76,6 +76,8 @@ program
   .option("--verify-only", "download and verify the backup and binlogs without touching any database")
   .option("--json", "print the result as JSON on stdout")
   .action(async (options: { config?: string; until?: string; backup?: string; replace?: boolean; verifyOnly?: boolean; json?: boolean }) => {
+    // Options first: a bad value is refused with its own message before any config or work.
+    const until = options.until === undefined ? undefined : parseUntil(options.until);
     const config = loadRestoreConfig(loadEnvWithFile(process.env, options.config), join(tmpdir(), `mysql-dr-restore-${process.pid}`));
     const log = createLogger(config.logFormat);
     const progress = new Progress(!options.json && Boolean(process.stderr.isTTY));
@@ -83,7 +85,7 @@ program
     try {
       result = await runRestore(
         config,
-        { until: options.until ? parseUntil(options.until) : undefined, backupId: options.backup, replace: Boolean(options.replace), verifyOnly: Boolean(options.verifyOnly), progress },
+        { until, backupId: options.backup, replace: Boolean(options.replace), verifyOnly: Boolean(options.verifyOnly), progress },
         log,
       );
     } catch (error) {

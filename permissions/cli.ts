@@ -3,7 +3,7 @@ import * as path from "path";
 import { Command, InvalidArgumentError } from "commander";
 import { ConfigError } from "../config";
 import { ProgramFailure } from "../plan/runOffline";
-import { UnknownStackError } from "../plan/stackFiles";
+import { StackFileError } from "../plan/stackFiles";
 import { MANAGED_POLICIES_PER_ROLE, policySize } from "./awsPolicy";
 import { RoleAssignmentInputError } from "./azureRole";
 import { deriveStackPermissions, StackPermissions } from "./derive";
@@ -120,7 +120,7 @@ export async function runPermissionsCli(argv: string[], write: (text: string) =>
         }
         return EXIT.ok;
     } catch (error) {
-        if (error instanceof UnknownStackError || error instanceof ConfigError || error instanceof ProgramFailure || error instanceof UnknownPermissionsError || error instanceof RoleAssignmentInputError) {
+        if (error instanceof StackFileError || error instanceof ConfigError || error instanceof ProgramFailure || error instanceof UnknownPermissionsError || error instanceof RoleAssignmentInputError) {
             writeError(`permissions: ${error.message}\n`);
             return EXIT.badInput;
         }

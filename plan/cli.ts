@@ -7,7 +7,7 @@ import { isMandatory } from "./policies";
 import { loadPolicyEvaluator } from "./policyPack";
 import { planJson, planText } from "./report";
 import { ProgramFailure } from "./runOffline";
-import { knownStacks, namespaceProblem, UnknownStackError } from "./stackFiles";
+import { knownStacks, namespaceProblem, StackFileError, UnknownStackError } from "./stackFiles";
 import { makeWorkloadsPlan } from "./workloadsPlan";
 import { workloadsPlanJson, workloadsPlanText } from "./workloadsReport";
 import { knownWorkloadsStacks } from "../workloads/stackFiles";
@@ -86,7 +86,7 @@ export async function runPlanCli(argv: string[], write: (text: string) => void, 
             writeError(`plan: unknown stack "${options.stack}": no Pulumi.${options.stack}.yaml here or in workloads/; known stacks: ${[...knownStacks(), ...knownWorkloadsStacks().map(s => `${s} (workloads)`)].join(", ")}\n`);
             return EXIT.badInput;
         }
-        if (error instanceof UnknownStackError || error instanceof ConfigError || error instanceof WorkloadsConfigError || error instanceof ProgramFailure || error instanceof PolicyConfigError || error instanceof PackConfigError) {
+        if (error instanceof StackFileError || error instanceof ConfigError || error instanceof WorkloadsConfigError || error instanceof ProgramFailure || error instanceof PolicyConfigError || error instanceof PackConfigError) {
             writeError(`plan: ${error.message}\n`);
             return EXIT.badInput;
         }

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { parse, YAMLError } from "yaml";
 import { editDistance } from "../lib/editDistance";
 import { StackConfig } from "./runOffline";
 
@@ -28,12 +28,38 @@ export function stackFileConfig(stack: string, root: string = REPO_ROOT): StackC
     if (!/^[\w.-]+$/.test(stack) || !fs.existsSync(file)) {
         throw new UnknownStackError(stack, knownStacks(root));
     }
-    const document = parse(fs.readFileSync(file, "utf8")) as { config?: StackConfig } | null;
-    return Object.fromEntries(Object.entries(document?.config ?? {}).map(([key, value]) => [key, isSecure(value) ? SECURE_PLACEHOLDER : value]));
+    const name = path.basename(file);
+    let document: unknown;
+    try {
+        document = parse(fs.readFileSync(file, "utf8"));
+    } catch (error) {
+        if (error instanceof YAMLError) {
+            const at = error.linePos?.[0];
+            const where = at ? `${name}:${at.line}:${at.col}` : name;
+            throw new StackFileError(`${where}: not valid YAML: ${error.message.split("\n")[0]}; fix the file (spaces, not tabs, for indentation)`);
+        }
+        throw error;
+    }
+    const config = document === null || document === undefined ? undefined : (document as { config?: unknown }).config;
+    if (document !== null && document !== undefined && (typeof document !== "object" || Array.isArray(document))) {
+        throw new StackFileError(`${name}: the file must be a map with a \`config:\` key, not ${Array.isArray(document) ? "a list" : typeof document}`);
+    }
+    if (config !== undefined && config !== null && (typeof config !== "object" || Array.isArray(config))) {
+        throw new StackFileError(`${name}: \`config:\` must be a map of keys to values (key: value), not ${Array.isArray(config) ? "a list" : typeof config}`);
+    }
+    return Object.fromEntries(Object.entries((config ?? {}) as StackConfig).map(([key, value]) => [key, isSecure(value) ? SECURE_PLACEHOLDER : value]));
+}
+
+/** A stack file that cannot be used: it does not exist, or it is not the YAML map Pulumi expects. */
+export class StackFileError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "StackFileError";
+    }
 }
 
 /** There is no stack file for the requested stack. */
-export class UnknownStackError extends Error {
+export class UnknownStackError extends StackFileError {
     constructor(readonly stack: string, readonly known: string[]) {
         super(`unknown stack "${stack}": no Pulumi.${stack}.yaml; known stacks: ${known.join(", ") || "none"}`);
         this.name = "UnknownStackError";

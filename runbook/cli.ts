@@ -2,7 +2,7 @@ import * as path from "path";
 import { Command } from "commander";
 import { ConfigError, parseConfig } from "../config";
 import { ProgramFailure } from "../plan/runOffline";
-import { projectValues, REPO_ROOT, stackFileConfig, UnknownStackError } from "../plan/stackFiles";
+import { projectValues, REPO_ROOT, stackFileConfig, StackFileError } from "../plan/stackFiles";
 import { drill } from "./commands/drill";
 import { failback } from "./commands/failback";
 import { failover } from "./commands/failover";
@@ -96,7 +96,7 @@ export async function runDrCli(argv: string[], print: (line: string) => void, pr
             if (error instanceof RunbookRefusal) {
                 timeline.log(command, "failed", error.message);
                 exitCode = DR_EXIT.refused;
-            } else if (error instanceof UnknownStackError || error instanceof ConfigError || error instanceof ProgramFailure || error instanceof RunbookUsageError) {
+            } else if (error instanceof StackFileError || error instanceof ConfigError || error instanceof ProgramFailure || error instanceof RunbookUsageError) {
                 printError(`dr: ${error.message}`);
                 exitCode = DR_EXIT.badInput;
             } else {
