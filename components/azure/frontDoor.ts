@@ -85,20 +85,7 @@ export class MaintenanceFront extends pulumi.ComponentResource {
         }, parent);
 
         const pageGroup = originGroup(name, "maintenance", rg, profileName, this);
-        const pageOrigin = new cdn.AFDOrigin(`${name}-maintenance-page`, {
-            resourceGroupName: rg,
-            profileName,
-            originGroupName: pageGroup.name,
-            originName: "static-website",
-            hostName: args.pageHost,
-            originHostHeader: args.pageHost,
-            httpPort: 80,
-            httpsPort: 443,
-            priority: 1,
-            weight: 1000,
-            enforceCertificateNameCheck: true,
-            enabledState: "Enabled",
-        }, parent);
+        const pageOrigin = origin(`${name}-maintenance-page`, "static-website", pageGroup, { rg, profileName, hostName: args.pageHost, hostHeader: args.pageHost }, this);
 
         const domain = new cdn.AFDCustomDomain(`${name}-domain`, {
             resourceGroupName: rg,
@@ -150,25 +137,12 @@ export class MaintenanceFront extends pulumi.ComponentResource {
         const prefix = this.prefix;
         const rg = this.resourceGroupName;
         const profileName = this.profile.name;
-        const parent = { parent: this };
         let active = { group: this.pageGroup, origin: this.pageOrigin, forwarding: "HttpsOnly" };
         if (gatewayHost !== undefined) {
             const gatewayGroup = originGroup(prefix, "gateway", rg, profileName, this);
-            const gatewayOrigin = new cdn.AFDOrigin(`${prefix}-gateway-origin`, {
-                resourceGroupName: rg,
-                profileName,
-                originGroupName: gatewayGroup.name,
-                originName: "application-gateway",
-                hostName: gatewayHost,
-                // The application sees the name users typed; the gateway's listener accepts any host.
-                originHostHeader: this.hostname,
-                httpPort: 80,
-                httpsPort: 443,
-                priority: 1,
-                weight: 1000,
-                enforceCertificateNameCheck: true,
-                enabledState: "Enabled",
-            }, parent);
+            // The application sees the name users typed; the gateway's listener accepts any host.
+            const gatewayOrigin = origin(`${prefix}-gateway-origin`, "application-gateway", gatewayGroup,
+                { rg, profileName, hostName: gatewayHost, hostHeader: this.hostname }, this);
             // Front Door accepts origin certificates only from publicly trusted CAs; the gateway has none, so this hop is HTTP.
             active = { group: gatewayGroup, origin: gatewayOrigin, forwarding: "HttpOnly" };
         }
@@ -204,5 +178,29 @@ function originGroup(prefix: string, role: FrontTarget, rg: pulumi.Input<string>
         originGroupName: role,
         loadBalancingSettings: { sampleSize: 4, successfulSamplesRequired: 3, additionalLatencyInMilliseconds: 50 },
         sessionAffinityState: "Disabled",
+    }, { parent });
+}
+
+/** The one origin of an origin group: `hostName` on ports 80/443, its certificate name checked when reached over HTTPS. */
+function origin(
+    resourceName: string,
+    originName: string,
+    group: cdn.AFDOriginGroup,
+    at: { rg: pulumi.Input<string>; profileName: pulumi.Input<string>; hostName: pulumi.Input<string>; hostHeader: pulumi.Input<string> },
+    parent: pulumi.Resource,
+): cdn.AFDOrigin {
+    return new cdn.AFDOrigin(resourceName, {
+        resourceGroupName: at.rg,
+        profileName: at.profileName,
+        originGroupName: group.name,
+        originName,
+        hostName: at.hostName,
+        originHostHeader: at.hostHeader,
+        httpPort: 80,
+        httpsPort: 443,
+        priority: 1,
+        weight: 1000,
+        enforceCertificateNameCheck: true,
+        enabledState: "Enabled",
     }, { parent });
 }

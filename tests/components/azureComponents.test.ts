@@ -1,24 +1,14 @@
 import * as assert from "assert";
 import {
-    appCloudInit, AzureNetwork, BackupStorage, BackupStorageArgs, LinuxVm, MaintenanceFront, maintenancePage, MaintenanceSite, validateAzureNetworkArgs,
+    appCloudInit, AzureNetwork, BackupStorage, LinuxVm, MaintenanceFront, maintenancePage, MaintenanceSite, validateAzureNetworkArgs,
     validateBackupStorageArgs, validateLinuxVmArgs, webCloudInit,
 } from "../../components/azure";
 import { layoutAzureSubnets } from "../../lib/subnetLayout";
+import { APP_BOOT, BACKUP_STORAGE_ARGS } from "../support/azureFixtures";
 import { declare } from "../support/components";
 import { named, ofType } from "../support/query";
 
-const storageArgs: BackupStorageArgs = {
-    resourceGroupName: "rg",
-    location: "koreacentral",
-    skuName: "Standard_ZRS",
-    containerName: "mysql-backups",
-    immutabilityDays: 7,
-    coolAfterDays: 7,
-    deleteAfterDays: 37,
-    allowedIps: ["203.0.113.10"],
-    allowedSubnetIds: ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/app"],
-    sasExpiry: "2030-01-01T00:00:00Z",
-};
+const storageArgs = BACKUP_STORAGE_ARGS;
 
 /** A Front Door profile id (`X-Azure-FDID`), lower case as Azure reports it. */
 const FRONT_DOOR_ID = "4d5a6b7c-1234-4abc-8def-0123456789ab";
@@ -110,16 +100,7 @@ describe("component: LinuxVm", () => {
 });
 
 describe("emergency boot documents", () => {
-    const boot = {
-        vaultName: "drvault1234",
-        identityClientId: "11111111-2222-4333-8444-555555555555",
-        toolsUrl: "https://drsite.blob.core.windows.net/dr-tools",
-        backupContainerUrl: "https://drbackups.blob.core.windows.net/mysql-backups",
-        mysqlHost: "emergency-mysql.mysql.database.azure.com",
-        mysqlUser: "petclinic_admin",
-        databaseName: "petclinic",
-        servedFrom: "azure-koreacentral",
-    };
+    const boot = APP_BOOT;
 
     it("restores once, before the app starts, with secrets read from Key Vault at boot", () => {
         const text = appCloudInit(boot);

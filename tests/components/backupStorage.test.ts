@@ -3,24 +3,15 @@ import { BackupStorage, BackupStorageArgs, MAX_IMMUTABILITY_DAYS, validateBackup
 import { DeclaredResource } from "../../plan/runOffline";
 import { evaluatePolicies } from "../../policies/evaluate";
 import { azureStorageAccountLevelWorm, azureStorageLifecycleReachable, drBackupsImmutable } from "../../policies/rules";
+import { BACKUP_STORAGE_ARGS } from "../support/azureFixtures";
 import { declare } from "../support/components";
 import { named, ofType } from "../support/query";
 
 const ACCOUNT = "azure-native:storage:StorageAccount";
+
 const LIFECYCLE = "azure-native:storage:ManagementPolicy";
 
-const args: BackupStorageArgs = {
-    resourceGroupName: "rg",
-    location: "koreacentral",
-    skuName: "Standard_ZRS",
-    containerName: "mysql-backups",
-    immutabilityDays: 7,
-    coolAfterDays: 7,
-    deleteAfterDays: 37,
-    allowedIps: ["203.0.113.10"],
-    allowedSubnetIds: ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/app"],
-    sasExpiry: "2030-01-01T00:00:00Z",
-};
+const args = BACKUP_STORAGE_ARGS;
 
 async function storage(overrides: Partial<BackupStorageArgs> = {}): Promise<DeclaredResource[]> {
     return (await declare(() => new BackupStorage("drbackups", { ...args, ...overrides }))).resources;

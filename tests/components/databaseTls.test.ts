@@ -6,6 +6,7 @@ import { rdsCaBundle } from "../../components/aws/rdsCaBundle";
 import { appCloudInit, AZURE_MYSQL_CA_FILE } from "../../components/azure/emergencyBoot";
 import { azureMysqlCaBundle } from "../../components/azure/mysqlCaBundle";
 import { PilotLightOutputs } from "../../strategies";
+import { APP_BOOT } from "../support/azureFixtures";
 import { cloudResources, named } from "../support/query";
 import { runStack } from "../support/stacks";
 
@@ -62,16 +63,7 @@ describe("database TLS: the CAs each site verifies its MySQL server with", () =>
             "Microsoft RSA Root Certificate Authority 2017",
             "DigiCert Global Root CA",
         ]);
-        const text = appCloudInit({
-            vaultName: "drvault1234",
-            identityClientId: "11111111-2222-4333-8444-555555555555",
-            toolsUrl: "https://drsite.blob.core.windows.net/dr-tools",
-            backupContainerUrl: "https://drbackups.blob.core.windows.net/mysql-backups",
-            mysqlHost: "emergency-mysql-abc.mysql.database.azure.com",
-            mysqlUser: "petclinic_admin",
-            databaseName: "petclinic",
-            servedFrom: "azure-koreacentral",
-        });
+        const text = appCloudInit({ ...APP_BOOT, mysqlHost: "emergency-mysql-abc.mysql.database.azure.com" });
         const files = new Map((parse(text).write_files as { path: string; content: string }[]).map(f => [f.path, f.content]));
         assert.strictEqual(files.get(AZURE_MYSQL_CA_FILE), azureMysqlCaBundle());
         assert.match(files.get("/etc/mysql-dr/restore.env")!, new RegExp(`^DR_TARGET_SSL_CA=${AZURE_MYSQL_CA_FILE}$`, "m"));

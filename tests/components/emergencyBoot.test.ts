@@ -10,21 +10,13 @@ import { EmergencyIdentity } from "../../components/azure/emergencyIdentity";
 import { KEY_VAULT_SECRETS_USER_ROLE, roleAssignmentGuid, SecretVault } from "../../components/azure/secretVault";
 import { mockState } from "../../plan/mockCloud";
 import { runProgram } from "../../plan/runOffline";
+import { APP_BOOT } from "../support/azureFixtures";
 import { named, ofType } from "../support/query";
 import {
-    appCloudInit, AppBoot, NODE_PREFIX, NODE_RUNTIME, nodeInstallScript, RESTORE_REFUSED_EXIT, RESTORED_MARKER, restoreOnceScript, VAULT_SECRETS,
+    appCloudInit, NODE_PREFIX, NODE_RUNTIME, nodeInstallScript, RESTORE_REFUSED_EXIT, RESTORED_MARKER, restoreOnceScript, VAULT_SECRETS,
 } from "../../components/azure/emergencyBoot";
 
-const boot: AppBoot = {
-    vaultName: "drvault1234",
-    identityClientId: "11111111-2222-4333-8444-555555555555",
-    toolsUrl: "https://drsite.blob.core.windows.net/dr-tools",
-    backupContainerUrl: "https://drbackups.blob.core.windows.net/mysql-backups",
-    mysqlHost: "emergency-mysql.mysql.database.azure.com",
-    mysqlUser: "petclinic_admin",
-    databaseName: "petclinic",
-    servedFrom: "azure-koreacentral",
-};
+const boot = APP_BOOT;
 
 interface CloudConfig {
     packages: string[];
