@@ -67,9 +67,17 @@ export const bucketPrefix: ValueCheck<string> = value =>
         ? undefined
         : `"${value}" is not a bucket name prefix (3-40 lower-case letters, digits, single hyphens)`;
 
-/** A DynamoDB table name or attribute name. */
+/** A DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -; kept to 200 here so replicas' names stay readable). */
 export const dynamoName: ValueCheck<string> = value =>
-    /^[A-Za-z0-9_.-]{3,200}$/.test(value) ? undefined : `"${value}" is not a DynamoDB name (3-200 of A-Z a-z 0-9 _ . -)`;
+    /^[A-Za-z0-9_.-]{3,200}$/.test(value) ? undefined : `"${value}" is not a DynamoDB table name (3-200 of A-Z a-z 0-9 _ . -)`;
+
+/**
+ * A DynamoDB key attribute name: 1-255 characters
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html);
+ * "id" and "pk" are common and valid.
+ */
+export const dynamoKeyName: ValueCheck<string> = value =>
+    value.length >= 1 && value.length <= 255 ? undefined : `"${value}" is not a DynamoDB key attribute name (1-255 characters)`;
 
 /** A MySQL identifier safe to use unquoted. */
 export const mysqlIdentifier: ValueCheck<string> = value =>

@@ -55,6 +55,9 @@ export const KNOWN_KEYS: readonly string[] = [
 const NAT_MODES: readonly NatMode[] = ["per-az", "single"];
 const KEY_TYPES: readonly KeyType[] = ["S", "N", "B"];
 const ALERT_PROTOCOLS: readonly AlertProtocol[] = ["email", "https", "sms"];
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** E.164: a plus sign and up to 15 digits, no leading zero (https://docs.aws.amazon.com/sns/latest/dg/sms_publish-to-phone.html). */
+const E164 = /^\+[1-9]\d{6,14}$/;
 
 /**
  * Longest service name: its target group is named `<site>-tg-<service>` (`standby-tg-`, 11
@@ -78,7 +81,8 @@ export function parseConfig(values: Readonly<Record<string, string>>, now: Date 
     const strategyRaw = r.optionalString("strategy");
     let strategy: Strategy | undefined;
     if (strategyRaw === undefined) {
-        r.report("strategy", `is required: choose a strategy, one of ${STRATEGIES.join(", ")}`);
+        // An empty value was already reported by optionalString; one message per cause.
+        if (!r.has("strategy")) r.report("strategy", `is required: choose a strategy, one of ${STRATEGIES.join(", ")}`);
     } else if (!(STRATEGIES as readonly string[]).includes(strategyRaw)) {
         r.report("strategy", `"${strategyRaw}" is not a known strategy; choose one of ${STRATEGIES.join(", ")}`);
     } else {
@@ -302,9 +306,9 @@ function readTables(r: ConfigReader): TableSpec[] {
         const entry = (typeof item === "object" && item !== null ? item : {}) as Record<string, unknown>;
         const at = `item ${index}`;
         const name = stringField(entry, "name", at, problems, check.dynamoName);
-        const hashKey = stringField(entry, "hashKey", at, problems, check.dynamoName);
+        const hashKey = stringField(entry, "hashKey", at, problems, check.dynamoKeyName);
         const hashKeyType = keyType(entry.hashKeyType ?? "S", `${at}.hashKeyType`, problems);
-        const rangeKey = entry.rangeKey === undefined ? undefined : stringField(entry, "rangeKey", at, problems, check.dynamoName);
+        const rangeKey = entry.rangeKey === undefined ? undefined : stringField(entry, "rangeKey", at, problems, check.dynamoKeyName);
         const rangeKeyType = rangeKey === undefined ? undefined : keyType(entry.rangeKeyType ?? "S", `${at}.rangeKeyType`, problems);
         return name && hashKey && hashKeyType ? { name, hashKey, hashKeyType, rangeKey, rangeKeyType } : undefined;
     });
@@ -400,6 +404,12 @@ function readAlertSubscriptions(r: ConfigReader): AlertSubscription[] {
             ok = false;
         } else if (entry.protocol === "https" && !entry.endpoint.startsWith("https://")) {
             r.report("alertSubscriptions", `item ${index}.endpoint must be an https:// URL`);
+            ok = false;
+        } else if (entry.protocol === "email" && !EMAIL.test(entry.endpoint)) {
+            r.report("alertSubscriptions", `item ${index}.endpoint ${JSON.stringify(entry.endpoint)} is not an email address (SNS would refuse the subscription)`);
+            ok = false;
+        } else if (entry.protocol === "sms" && !E164.test(entry.endpoint)) {
+            r.report("alertSubscriptions", `item ${index}.endpoint ${JSON.stringify(entry.endpoint)} is not a phone number in E.164 form like +821012345678 (SNS needs it)`);
             ok = false;
         }
     });

@@ -2,12 +2,12 @@ import * as fs from "fs";
 import { Command, InvalidArgumentError } from "commander";
 import { ConfigError } from "../config";
 import { diffPlans, PlanDiff } from "./diff";
-import { makePlan, Plan } from "./plan";
+import { checkPlanConfig, makePlan, Plan } from "./plan";
 import { isMandatory } from "./policies";
 import { loadPolicyEvaluator } from "./policyPack";
 import { planJson, planText } from "./report";
 import { ProgramFailure } from "./runOffline";
-import { knownStacks, namespaceProblem, StackFileError, UnknownStackError } from "./stackFiles";
+import { knownStacks, namespaceProblem, nearestGuess, StackFileError, UnknownStackError } from "./stackFiles";
 import { makeWorkloadsPlan } from "./workloadsPlan";
 import { workloadsPlanJson, workloadsPlanText } from "./workloadsReport";
 import { knownWorkloadsStacks } from "../workloads/stackFiles";
@@ -28,7 +28,12 @@ function keyValue(text: string, previous: Record<string, string> = {}): Record<s
     if (problem) {
         throw new InvalidArgumentError(problem);
     }
-    return { ...previous, [key]: text.slice(at + 1) };
+    const value = text.slice(at + 1);
+    if (key in previous && previous[key] !== value) {
+        // The last one would win silently: a tired operator's "=true ... =false" is a mistake, not a wish.
+        throw new InvalidArgumentError(`"${key}" is given twice, as ${JSON.stringify(previous[key])} and ${JSON.stringify(value)}; give it once`);
+    }
+    return { ...previous, [key]: value };
 }
 
 interface CliOptions {
@@ -72,6 +77,10 @@ export async function runPlanCli(argv: string[], write: (text: string) => void, 
             write("\n");
             return workloads.violations.some(isMandatory) ? EXIT.mandatoryViolation : EXIT.ok;
         }
+        if (options.diff) {
+            // The changed config is checked before the base plan runs, so a typo in --diff fails at once.
+            checkPlanConfig({ stack: options.stack, sets: { ...options.set, ...options.diff } });
+        }
         const plan = await makePlan({ stack: options.stack, sets: options.set, policyConfig }, evaluate);
         let diff: PlanDiff | undefined;
         if (options.diff) {
@@ -83,7 +92,8 @@ export async function runPlanCli(argv: string[], write: (text: string) => void, 
         return plan.violations.some(isMandatory) ? EXIT.mandatoryViolation : EXIT.ok;
     } catch (error) {
         if (error instanceof UnknownStackError && !knownStacks().includes(options.stack)) {
-            writeError(`plan: unknown stack "${options.stack}": no Pulumi.${options.stack}.yaml here or in workloads/; known stacks: ${[...knownStacks(), ...knownWorkloadsStacks().map(s => `${s} (workloads)`)].join(", ")}\n`);
+            const guess = nearestGuess(options.stack, [...knownStacks(), ...knownWorkloadsStacks()]);
+            writeError(`plan: unknown stack "${options.stack}": no Pulumi.${options.stack}.yaml here or in workloads/; ${guess}known stacks: ${[...knownStacks(), ...knownWorkloadsStacks().map(s => `${s} (workloads)`)].join(", ")}\n`);
             return EXIT.badInput;
         }
         if (error instanceof StackFileError || error instanceof ConfigError || error instanceof WorkloadsConfigError || error instanceof ProgramFailure || error instanceof PolicyConfigError || error instanceof PackConfigError) {

@@ -38,7 +38,7 @@ export async function makePlan(request: PlanRequest, evaluate: PolicyEvaluator):
     const sets = request.sets ?? {};
     const config = { ...stackFileConfig(request.stack), ...namespaced(sets) };
     // Validate first: a rejected config then fails here, cleanly, before the runtime starts.
-    const parsed = parseConfig(projectValues(config));
+    const parsed = checkPlanConfig(request);
     const run = await runProgram(defineStack, config, request.stack);
     const { policies, violations } = await evaluate(run.resources, request.policyConfig);
     return {
@@ -51,6 +51,11 @@ export async function makePlan(request: PlanRequest, evaluate: PolicyEvaluator):
         cost: estimateCost(run.resources),
         objectives: impliedObjectives(parsed, run.resources),
     };
+}
+
+/** Parses the stack file with `request.sets` applied; throws the ConfigError naming every bad key. */
+export function checkPlanConfig(request: Pick<PlanRequest, "stack" | "sets">): ReturnType<typeof parseConfig> {
+    return parseConfig(projectValues({ ...stackFileConfig(request.stack), ...namespaced(request.sets ?? {}) }));
 }
 
 function namespaced(sets: Record<string, string>): Record<string, string> {

@@ -61,9 +61,15 @@ export class StackFileError extends Error {
 /** There is no stack file for the requested stack. */
 export class UnknownStackError extends StackFileError {
     constructor(readonly stack: string, readonly known: string[]) {
-        super(`unknown stack "${stack}": no Pulumi.${stack}.yaml; known stacks: ${known.join(", ") || "none"}`);
+        super(`unknown stack "${stack}": no Pulumi.${stack}.yaml; ${nearestGuess(stack, known)}known stacks: ${known.join(", ") || "none"}`);
         this.name = "UnknownStackError";
     }
+}
+
+/** "did you mean X? " for the known name a few edits from `name`, or "". */
+export function nearestGuess(name: string, known: readonly string[]): string {
+    const nearest = [...known].sort((a, b) => editDistance(name, a) - editDistance(name, b))[0];
+    return nearest !== undefined && editDistance(name, nearest) <= 3 ? `did you mean ${nearest}? ` : "";
 }
 
 function isSecure(value: unknown): boolean {

@@ -56,6 +56,11 @@ export async function runDrCli(argv: string[], print: (line: string) => void, pr
     const stdin = deps.stdin ?? process.stdin;
     const terminal = stdin.isTTY === true ? deps.confirm ?? terminalConfirm(stdin) : undefined;
     const run = (command: string, action: (ctx: RunbookContext, options: CommonOptions) => Promise<unknown>) => async (options: CommonOptions) => {
+        if (options.json && !options.dryRun && command !== "status") {
+            // Without --dry-run the command would go on and change the stacks while the caller waits for JSON it never gets.
+            printError(`dr: --json goes with --dry-run for ${command} (the JSON is the dry run's diffs and steps); a real ${command} prints its timeline and saves it as JSON in ${deps.stateDir ?? DEFAULT_STATE_DIR}`);
+            return void (exitCode = DR_EXIT.badInput);
+        }
         let workloadsStacks: WorkloadsStackNames;
         try {
             workloadsStacks = workloadsStackNames(options.stack, options.workloadsStack);

@@ -138,6 +138,11 @@ interface FailbackState {
     attestations: Attestation[];
 }
 
+/** Every step id of either strategy's failback: what a progress file may list. */
+function failbackStepIds(): string[] {
+    return [...PILOT_LIGHT_FAILBACK, ...WARM_STANDBY_FAILBACK].map(step => step.id);
+}
+
 function statePath(stateDir: string, stack: string): string {
     return path.join(stateDir, `failback-${stack}.json`);
 }
@@ -147,9 +152,20 @@ function readState(stateDir: string, stack: string): FailbackState {
     if (!fs.existsSync(file)) {
         return { completed: [], attestations: [] };
     }
-    const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<FailbackState>;
-    if (!Array.isArray(parsed.completed)) {
-        throw new RunbookRefusal(`${file} is not a failback state file; move it away to start over`);
+    const startOver = `move it away (\`mv ${file} ${file}.bad\`) and run failback again: it starts over at its first step, and the steps it runs itself are safe to repeat`;
+    let parsed: Partial<FailbackState>;
+    try {
+        parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<FailbackState>;
+    } catch (error) {
+        throw new RunbookRefusal(`the failback progress file ${file} is not valid JSON (${(error as Error).message}), so which steps are done is unknown; ${startOver}`);
+    }
+    const known = new Set(failbackStepIds());
+    if (!parsed || typeof parsed !== "object" || !Array.isArray(parsed.completed) || parsed.completed.some(id => typeof id !== "string")) {
+        throw new RunbookRefusal(`the failback progress file ${file} has no list of completed steps ("completed": [...]), so it is not a failback state file; ${startOver}`);
+    }
+    const unknown = parsed.completed.filter(id => !known.has(id));
+    if (unknown.length > 0) {
+        throw new RunbookRefusal(`the failback progress file ${file} lists step(s) no failback has: ${unknown.join(", ")}; it was edited by hand or written by another version; ${startOver}`);
     }
     return { completed: parsed.completed, attestations: Array.isArray(parsed.attestations) ? parsed.attestations : [] };
 }

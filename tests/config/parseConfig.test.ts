@@ -21,6 +21,15 @@ function problemsWith(overrides: Record<string, unknown>, base = warmStandby): C
 }
 
 describe("config: parseConfig", () => {
+    it("accepts the short key attribute names DynamoDB allows (id, pk: 1-255 characters) and valid alert endpoints", () => {
+        const config = parseConfig(projectValues(warmStandby, {
+            tables: [{ name: "orders", hashKey: "id", rangeKey: "pk" }],
+            alertSubscriptions: [{ protocol: "email", endpoint: "oncall@example.com" }, { protocol: "sms", endpoint: "+821012345678" }],
+        }), DECEMBER_2_2026);
+        assert.deepStrictEqual(config.tables.map(t => [t.hashKey, t.rangeKey]), [["id", "pk"]]);
+        assert.strictEqual(config.alertSubscriptions.length, 2);
+    });
+
     it("reads the warm-standby stack file into the seed's design", () => {
         const config = parseConfig(projectValues(warmStandby));
         assert.strictEqual(config.strategy, "warm-standby");
