@@ -10,7 +10,9 @@ import { startDrStack } from "../harness/stack";
 import { connect, currentBinlogPosition } from "../lib/mysql-connection";
 import { toolTlsArgs } from "../lib/mysql-tools";
 import { formatBytes } from "../lib/progress";
+import { ensureDebianPackages } from "../../lib/debianPackages";
 import { egressPerDay } from "./egress-model";
+import { BENCH_PACKAGES } from "./packages";
 import { shellQuote, timedShell } from "./shell";
 
 const program = new Command()
@@ -39,6 +41,8 @@ const EGRESS_USD_PER_GB = 0.126; // AWS Seoul internet egress, list price (BRIEF
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 async function main(): Promise<void> {
+  // Before any work: a missing az would otherwise stop the run minutes in, after the data is generated.
+  ensureDebianPackages(BENCH_PACKAGES, "bench:backup");
   // Time the bundled artifact that ships: ts-node's start-up is not part of a restore.
   useBundledCli();
   const options = program.opts<{ rows: string; modelDbGb: string; changePerHour: string; json?: string; plaintext?: boolean }>();
