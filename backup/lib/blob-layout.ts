@@ -3,6 +3,9 @@
  *
  *   full/<backupId>/dump.sql.gz         block blob, the compressed logical dump
  *   full/<backupId>/manifest.json       written last; a backup without it is incomplete
+ *   full/<backupId>/schema.sql.<ext>    format 2 (chunked): schema, data chunks, post-data objects
+ *   full/<backupId>/data/<n>.sql.<ext>    (see chunked-manifest.ts)
+ *   full/<backupId>/post.sql.<ext>
  *   binlog/<epoch>/epoch.json           where a binlog chain starts
  *   binlog/<epoch>/<file>/seg-000001    append blobs holding the file's bytes in order
  *   binlog/<epoch>/<file>/seal.json     size and sha256 once the server closed the file
@@ -21,6 +24,21 @@ export class BlobLayout {
 
   fullManifest(backupId: string): string {
     return `${this.prefix}full/${backupId}/manifest.json`;
+  }
+
+  /** Format 2: the schema blob (tables and views, before data). */
+  chunkedSchema(backupId: string, extension: string): string {
+    return `${this.prefix}full/${backupId}/schema.sql.${extension}`;
+  }
+
+  /** Format 2: triggers, routines and events (after data). */
+  chunkedPost(backupId: string, extension: string): string {
+    return `${this.prefix}full/${backupId}/post.sql.${extension}`;
+  }
+
+  /** Format 2: data chunk `n` (numbered across the whole backup, from 1). */
+  chunkedData(backupId: string, n: number, extension: string): string {
+    return `${this.prefix}full/${backupId}/data/${String(n).padStart(6, "0")}.sql.${extension}`;
   }
 
   fullRoot(): string {
