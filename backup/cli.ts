@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
 import { BackupAgent } from "./agent/agent";
+import { DEFAULT_STATE_DIR, statusReport } from "./agent/status-report";
 import { AGENT_VERSION } from "./agent/version";
 import { loadAgentConfig } from "./config/agent-config";
 import { ConfigError } from "./config/config-error";
@@ -12,7 +12,7 @@ import { loadRestoreConfig } from "./config/restore-config";
 import { createLogger } from "./lib/log";
 import { Progress } from "./lib/progress";
 import { redact } from "./lib/secrets";
-import { RestoreResult, runRestore } from "./restore/restore";
+import { DUMP_ONLY_WITH_UNTIL, RestoreResult, runRestore } from "./restore/restore";
 import { parseUntil, renderRestoreReport } from "./restore/report";
 import { TargetNotEmptyError } from "./restore/target";
 
@@ -45,25 +45,11 @@ program
   .description("print the running agent's status (lag, shipping position, last full backup)")
   .option("-c, --config <file>", "env-format config file")
   .option("--json", "print the raw JSON status")
-  .action((options: { config?: string; json?: boolean }) => {
+  .action(async (options: { config?: string; json?: boolean }) => {
     const values = loadEnvWithFile(process.env, options.config);
-    const path = join(values.DR_STATE_DIR ?? "/var/lib/mysql-dr", "status.json");
-    const status = JSON.parse(readFileSync(path, "utf8")) as import("./agent/status").AgentStatus;
-    if (options.json) {
-      process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
-      return;
-    }
-    const age = (Date.now() - Date.parse(status.updatedAt)) / 1000;
-    process.stdout.write(
-      [
-        `agent pid ${status.pid}, status ${age.toFixed(0)} s old${age > 10 ? " (STALE: is the agent running?)" : ""}`,
-        `lag:       ${status.lag.lagSeconds} s (caught up at ${status.lag.caughtUpAt ?? "never"})`,
-        `source:    ${status.lag.sourceReachable ? "reachable" : `UNREACHABLE ${status.lag.lastError ?? ""}`}`,
-        `reader:    ${status.streamer.running ? "running" : "stopped"}, ${status.streamer.restarts} restart(s)${status.streamer.lastError ? `, last error: ${status.streamer.lastError}` : ""}`,
-        `shipping:  ${status.shipping.file} @ ${status.shipping.shippedBytes}, ${status.shipping.localUnshippedBytes} bytes waiting, Azure ${status.shipping.azureReachable ? "reachable" : `UNREACHABLE ${status.shipping.lastError ?? ""}`}`,
-        `full:      last ${status.fullBackup.last?.backupId ?? "none"} at ${status.fullBackup.last?.finishedAt ?? "-"}${status.fullBackup.inProgress ? " (one in progress)" : ""}`,
-      ].join("\n") + "\n",
-    );
+    const report = await statusReport(values.DR_STATE_DIR || DEFAULT_STATE_DIR, { json: options.json });
+    (report.rendered ? process.stdout : process.stderr).write(redact(report.text.endsWith("\n") ? report.text : `${report.text}\n`));
+    process.exitCode = report.exitCode;
   });
 
 program
@@ -74,18 +60,30 @@ program
   .option("--backup <id>", "start from this backup instead of the newest")
   .option("--replace", "drop the backup's databases on the target if they exist (otherwise the restore refuses)")
   .option("--verify-only", "download and verify the backup and binlogs without touching any database")
+  .option("--dump-only", "restore the full backup alone, to its snapshot, replaying no binlog (when the binlog chain is missing or broken)")
   .option("--json", "print the result as JSON on stdout")
-  .action(async (options: { config?: string; until?: string; backup?: string; replace?: boolean; verifyOnly?: boolean; json?: boolean }) => {
-    // Options first: a bad value is refused with its own message before any config or work.
-    const until = options.until === undefined ? undefined : parseUntil(options.until);
-    const config = loadRestoreConfig(loadEnvWithFile(process.env, options.config), join(tmpdir(), `mysql-dr-restore-${process.pid}`));
+  .action(async (options: { config?: string; until?: string; backup?: string; replace?: boolean; verifyOnly?: boolean; dumpOnly?: boolean; json?: boolean }) => {
+    let until: Date | undefined;
+    let config: ReturnType<typeof loadRestoreConfig>;
+    try {
+      // Options first: a bad value is refused with its own message before any config or work.
+      until = options.until === undefined ? undefined : parseUntil(options.until);
+      if (options.dumpOnly && until) {
+        throw new Error(DUMP_ONLY_WITH_UNTIL);
+      }
+      config = loadRestoreConfig(loadEnvWithFile(process.env, options.config), join(tmpdir(), `mysql-dr-restore-${process.pid}`));
+    } catch (error) {
+      // --json callers read stdout: they get the refusal there too (stderr keeps the text).
+      if (options.json) process.stdout.write(`${JSON.stringify({ ok: false, error: redact((error as Error).message) }, null, 2)}\n`);
+      throw error;
+    }
     const log = createLogger(config.logFormat);
     const progress = new Progress(!options.json && Boolean(process.stderr.isTTY));
     let result: RestoreResult;
     try {
       result = await runRestore(
         config,
-        { until, backupId: options.backup, replace: Boolean(options.replace), verifyOnly: Boolean(options.verifyOnly), progress },
+        { until, backupId: options.backup, replace: Boolean(options.replace), verifyOnly: Boolean(options.verifyOnly), dumpOnly: Boolean(options.dumpOnly), progress },
         log,
       );
     } catch (error) {

@@ -6,12 +6,14 @@ import { compareBinlogNames } from "../lib/binlog-names";
 import { createContainerClient } from "../lib/blob-client";
 import { BlobLayout } from "../lib/blob-layout";
 import { writeJsonAtomic } from "../lib/atomic-file";
+import { DirectorySetting, explainWriteError } from "../lib/fs-errors";
 import { Logger } from "../lib/log";
 import { connect, listServerBinlogs, serverVersion } from "../lib/mysql-connection";
 import { MysqlTools, resolveMysqlTools, useCredentialDirectory } from "../lib/mysql-tools";
 import { Mutex } from "../lib/mutex";
 import { redact } from "../lib/secrets";
 import { LagPublisher } from "./cloudwatch";
+import { missingDatabasesProblem } from "./database-check";
 import { newEpochState, writeEpochInfo } from "./epoch";
 import { runFullBackup } from "./full-backup";
 import { LagMonitor } from "./lag-monitor";
@@ -55,6 +57,8 @@ export class BackupAgent {
   private stallSince = Date.now();
   private latestStatus?: AgentStatus;
   private lease!: WriterLease;
+  /** The last status write failure, logged once until writes work again. */
+  private statusWriteError?: string;
 
   constructor(
     private readonly config: AgentConfig,
@@ -74,8 +78,13 @@ export class BackupAgent {
 
   /** Runs until `signal` aborts; rejects if another agent holds the prefix or takes it over (fencing). */
   async run(outer: AbortSignal): Promise<void> {
-    await fs.mkdir(this.config.stateDir, { recursive: true, mode: 0o700 });
-    const releaseLock = await acquireLock(this.config.stateDir);
+    const stateDir = this.stateDirSetting();
+    await fs.mkdir(this.config.stateDir, { recursive: true, mode: 0o700 }).catch(async (error) => {
+      throw await explainWriteError(error, this.config.stateDir, stateDir);
+    });
+    const releaseLock = await acquireLock(this.config.stateDir).catch(async (error) => {
+      throw await explainWriteError(error, join(this.config.stateDir, "agent.lock"), stateDir);
+    });
     try {
       this.lease = await WriterLease.acquire(this.container, this.layout, this.leaseOptions, this.config.stateDir, outer);
     } catch (error) {
@@ -121,13 +130,24 @@ export class BackupAgent {
   private async runHolding(signal: AbortSignal): Promise<void> {
     const server = this.config.statusPort ? await serveStatus(this.config.statusPort, () => this.latestStatus) : undefined;
     try {
-      await this.spool.ensure();
+      await this.spool.ensure().catch(async (error) => {
+        throw await explainWriteError(error, this.spool.dir, this.stateDirSetting());
+      });
       await BinlogStreamer.killOrphan(this.spool, this.log);
-      useCredentialDirectory(join(this.config.stateDir, "credentials"));
+      const credentials = join(this.config.stateDir, "credentials");
+      try {
+        useCredentialDirectory(credentials);
+      } catch (error) {
+        throw await explainWriteError(error, credentials, this.stateDirSetting());
+      }
       this.tools = resolveMysqlTools(this.config.tools);
       const tools = this.tools;
       const mismatch = await this.retry("check the client tools against the source", () => toolsProblem(this.config.source, tools), signal);
       if (mismatch) throw new Error(mismatch);
+      if (signal.aborted) return;
+      // Checked once at start: mysqldump would otherwise fail only at the first full backup, and keep failing.
+      const missing = await this.retry("list the source's databases", () => missingDatabasesProblem(this.config.source, this.config.databases), signal);
+      if (missing) throw new Error(missing);
       this.log.info("agent starting", { version: AGENT_VERSION, tools: this.tools.flavor, binlog_tool: this.tools.binlog, state_dir: this.config.stateDir });
       const loaded = await this.store.load();
       this.state = loaded ?? (await this.retry("create binlog chain", () => newEpochState(this.config.source), signal));
@@ -151,10 +171,12 @@ export class BackupAgent {
         nextRun: () => {
           const run = this.state.nextRun;
           this.state.nextRun += 1;
-          void this.store.save(this.state);
+          // Not awaited: every later save (the shipper's) carries the counter too. A failure is logged, not left unhandled (that would kill the agent).
+          this.store.save(this.state).catch((error: Error) => this.log.warn("could not save the agent state", { error: redact(error.message) }));
           return run;
         },
         startFile: () => this.readerStartFile(),
+        stateDir: this.config.stateDir,
       });
       this.streamer.start();
       const publisher = this.config.cloudWatch ? new LagPublisher(this.config.cloudWatch) : undefined;
@@ -342,7 +364,31 @@ export class BackupAgent {
         lastError: this.fullBackupError,
       },
     };
-    await writeJsonAtomic(join(this.config.stateDir, "status.json"), this.latestStatus);
+    await this.writeStatus(this.latestStatus);
+  }
+
+  /**
+   * Writes status.json. A failure (a full disk) is logged once as an error naming the file, the
+   * cause and the free space, not every second; `mysql-dr status` then sees a live pid with a stale file.
+   */
+  private async writeStatus(status: AgentStatus): Promise<void> {
+    const path = join(this.config.stateDir, "status.json");
+    try {
+      await writeJsonAtomic(path, status);
+    } catch (error) {
+      const message = redact((await explainWriteError(error, path, this.stateDirSetting())).message);
+      if (message.replace(/\d+ bytes free/, "") !== this.statusWriteError?.replace(/\d+ bytes free/, "")) {
+        this.log.error("cannot write the agent status", { error: message });
+      }
+      this.statusWriteError = message;
+      return;
+    }
+    if (this.statusWriteError) this.log.info("status writes resumed", { file: path });
+    this.statusWriteError = undefined;
+  }
+
+  private stateDirSetting(): DirectorySetting {
+    return { setting: "DR_STATE_DIR", dir: this.config.stateDir };
   }
 
   private async publishLag(publisher: LagPublisher): Promise<void> {

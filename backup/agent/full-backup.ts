@@ -90,7 +90,15 @@ export async function runFullBackup(options: FullBackupOptions): Promise<FullBac
     });
     const flow = pipeline(dump.stdout, raw, inspector, createGzip({ level: options.gzipLevel }), compressed);
     const dumped = exited.then((code) => {
-      if (code !== 0) throw new Error(`${tools.dump} exited with code ${code}: ${redact(stderr.trim().split("\n").slice(-3).join(" | "))}`);
+      if (code === 0) return;
+      const unknown = /Unknown database '([^']+)'/.exec(stderr)?.[1];
+      if (unknown) {
+        // Checked at start-up too; here the database was dropped (or renamed) while the agent ran.
+        throw new Error(
+          `DR_DATABASES names ${unknown}, which the source ${options.source.host}:${options.source.port} does not have (any more): correct DR_DATABASES and restart the agent (${tools.dump}: ${redact(stderr.trim().split("\n").at(-1) ?? "")})`,
+        );
+      }
+      throw new Error(`${tools.dump} exited with code ${code}: ${redact(stderr.trim().split("\n").slice(-3).join(" | "))}`);
     });
     // Any part failing stops the others: an upload stuck on an outage must not leave the dump blocked on a full pipe.
     const parts = [dumped, flow, upload];

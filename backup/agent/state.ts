@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { readJsonIfExists, writeJsonAtomic } from "../lib/atomic-file";
+import { CorruptJsonError, readJsonIfExists, writeJsonAtomic } from "../lib/atomic-file";
+import { explainWriteError } from "../lib/fs-errors";
 
 /** An append that was sent but not yet confirmed; resent byte-for-byte after a crash or outage. */
 export interface PendingAppend {
@@ -55,20 +56,30 @@ export class StateStore {
   readonly path: string;
   private chain: Promise<void> = Promise.resolve();
 
-  constructor(stateDir: string) {
+  constructor(private readonly stateDir: string) {
     this.path = join(stateDir, "state.json");
   }
 
   async load(): Promise<AgentState | undefined> {
-    const state = await readJsonIfExists<AgentState>(this.path);
+    let state: AgentState | undefined;
+    try {
+      state = await readJsonIfExists<AgentState>(this.path);
+    } catch (error) {
+      if (!(error instanceof CorruptJsonError)) throw error;
+      throw new Error(`${error.message}: the agent cannot resume its binlog chain from it; move it aside (the agent then starts a new chain with a full backup)`);
+    }
     if (state && state.formatVersion !== 1) throw new Error(`${this.path}: unsupported formatVersion ${String(state.formatVersion)}`);
     return state;
   }
 
-  /** Durably saves a snapshot of the state (fsync + rename). */
+  /** Durably saves a snapshot of the state (fsync + rename); a failure names the file and the cause (a full disk: the free bytes). */
   save(state: AgentState): Promise<void> {
     const snapshot = JSON.parse(JSON.stringify(state)) as AgentState;
-    const next = this.chain.then(() => writeJsonAtomic(this.path, snapshot));
+    const next = this.chain.then(() =>
+      writeJsonAtomic(this.path, snapshot).catch(async (error) => {
+        throw await explainWriteError(error, this.path, { setting: "DR_STATE_DIR", dir: this.stateDir });
+      }),
+    );
     this.chain = next.catch(() => undefined);
     return next;
   }

@@ -33,6 +33,8 @@ export interface MysqlEndpoint {
   password?: string;
   /** Every connection (mysql2 and the client tools) is made with these. */
   tls: EndpointTls;
+  /** The settings prefix it was read from, so errors name the server and the keys to fix. */
+  setting?: "DR_MYSQL" | "DR_TARGET";
 }
 
 /** Which client tool family to run: MySQL's (`mysqlbinlog`, `mysqldump`, `mysql`) or MariaDB's. */
@@ -97,8 +99,41 @@ export function readEndpointTls(reader: ConfigReader, prefix: string, host: stri
   return { mode, caFile };
 }
 
+/** Clock difference tolerated on a SAS start time (st=): a SAS issued on a machine a little ahead is not refused. */
+const SAS_START_SKEW_MS = 60_000;
+
+/**
+ * Problems with a SAS's validity window at `now`: expired (se= in the past) or not yet valid
+ * (st= in the future, beyond SAS_START_SKEW_MS), each with the command that issues a new one.
+ */
+export function sasTimeProblems(params: URLSearchParams, permissions: string, now: Date): string[] {
+  const problems: string[] = [];
+  const reissue = `issue a new one (az storage container generate-sas --account-name <account> --name <container> --permissions ${permissions} --expiry <UTC time>)`;
+  const expiry = params.get("se");
+  if (expiry) {
+    const at = Date.parse(expiry);
+    if (Number.isNaN(at)) problems.push(`DR_BLOB_SAS has an unreadable expiry se=${expiry}`);
+    else if (at <= now.getTime()) problems.push(`DR_BLOB_SAS expired at ${expiry} (${describeSpan(now.getTime() - at)} ago): ${reissue}`);
+  }
+  const start = params.get("st");
+  if (start) {
+    const at = Date.parse(start);
+    if (Number.isNaN(at)) problems.push(`DR_BLOB_SAS has an unreadable start time st=${start}`);
+    else if (at > now.getTime() + SAS_START_SKEW_MS) problems.push(`DR_BLOB_SAS is not valid before st=${start} (in ${describeSpan(at - now.getTime())}): wait, or ${reissue} without --start`);
+  }
+  return problems;
+}
+
+function describeSpan(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds >= 2 * 86_400) return `${Math.floor(seconds / 86_400)} days`;
+  if (seconds >= 2 * 3_600) return `${Math.floor(seconds / 3_600)} h`;
+  if (seconds >= 120) return `${Math.floor(seconds / 60)} min`;
+  return `${seconds} s`;
+}
+
 /** Reads `<prefix>_HOST`, `_PORT`, `_USER`, `_PASSWORD` / `_PASSWORD_FILE`, `_SSL_MODE`, `_SSL_CA`. */
-export function readMysqlEndpoint(reader: ConfigReader, prefix: string): MysqlEndpoint {
+export function readMysqlEndpoint(reader: ConfigReader, prefix: "DR_MYSQL" | "DR_TARGET"): MysqlEndpoint {
   const password = reader.secret(`${prefix}_PASSWORD`, false);
   registerSecret(password);
   const host = reader.string(`${prefix}_HOST`);
@@ -108,6 +143,7 @@ export function readMysqlEndpoint(reader: ConfigReader, prefix: string): MysqlEn
     user: reader.string(`${prefix}_USER`),
     password,
     tls: readEndpointTls(reader, prefix, host),
+    setting: prefix,
   };
 }
 
@@ -151,6 +187,7 @@ export function readBlobSettings(reader: ConfigReader, required: string, forbidd
       if (missing.length > 0) reader.problems.push(`DR_BLOB_SAS lacks permission(s) ${missing.join("")} (sp=${permissions}; this role needs ${required})`);
       if (extra.length > 0) reader.problems.push(`DR_BLOB_SAS grants ${extra.join("")}, which this role must not have (sp=${permissions}); issue a narrower SAS`);
     }
+    reader.problems.push(...sasTimeProblems(params, required, new Date()));
   }
   const rawPrefix = reader.optional("DR_BLOB_PREFIX") ?? "";
   if (rawPrefix.startsWith("/") || rawPrefix.includes("..")) reader.problems.push("DR_BLOB_PREFIX must be a relative name without '..'");

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import mysql from "mysql2/promise";
 import { EndpointTls, MysqlEndpoint, isLoopbackHost } from "../config/shared";
+import { explainMysqlError } from "./explain-error";
 import { ServerDialect, dialectFor } from "./mysql-dialect";
 
 /**
@@ -56,7 +57,9 @@ export function mysql2TlsOptions(host: string, tls: EndpointTls): Mysql2Tls | un
 /**
  * Opens a mysql2 connection to the endpoint (TCP, multiple statements off) over verified TLS. A
  * server without TLS, a certificate not signed by the CA file or one for another name is refused;
- * the error names the CA file so the operator knows which setting to check.
+ * the error names the CA file so the operator knows which setting to check. A network failure or a
+ * refused user names the server (source or target), host:port and the settings to fix (see
+ * explain-error.ts); the error keeps the original `code`.
  */
 export async function connect(endpoint: MysqlEndpoint, database?: string): Promise<mysql.Connection> {
   const ssl = mysql2TlsOptions(endpoint.host, endpoint.tls);
@@ -72,7 +75,7 @@ export async function connect(endpoint: MysqlEndpoint, database?: string): Promi
       ssl,
     });
   } catch (error) {
-    throw describeTlsFailure(error as NodeJS.ErrnoException, endpoint);
+    throw explainMysqlError(error, endpoint) ?? describeTlsFailure(error as NodeJS.ErrnoException, endpoint);
   }
 }
 

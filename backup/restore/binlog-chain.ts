@@ -9,6 +9,7 @@ import { compareBinlogNames, nextBinlogName } from "../lib/binlog-names";
 import { BlobLayout } from "../lib/blob-layout";
 import { BinlogSeal, sealProblems } from "../lib/manifest";
 import { readJsonBlob } from "./catalog";
+import { workDirError } from "./work-dir";
 
 /** Raised when the binlog chain after a backup is damaged or incomplete: replaying it would be wrong. */
 export class ChainError extends Error {
@@ -41,6 +42,8 @@ export interface ChainRequest {
   /** Seconds since the epoch (point-in-time restore), if any. */
   stopAt?: number;
   workDir: string;
+  /** DR_WORK_DIR as configured, for messages (workDir may be a directory made inside it). */
+  configuredWorkDir?: string;
   onBytes?: (bytes: number) => void;
 }
 
@@ -59,7 +62,10 @@ export async function fetchVerifiedChain(container: ContainerClient, layout: Blo
     throw new ChainError(`binlog chain ${request.epoch} has no ${request.fromFile}, where the backup's coordinates point; nothing after the backup can be replayed`);
   }
   const files: VerifiedBinlog[] = [];
-  await fs.mkdir(join(request.workDir, request.epoch), { recursive: true });
+  const epochDir = join(request.workDir, request.epoch);
+  await fs.mkdir(epochDir, { recursive: true }).catch(async (error) => {
+    throw await workDirError(error, epochDir, request.configuredWorkDir ?? request.workDir, "creating");
+  });
   let expected = request.fromFile;
   let intactUntil: string | undefined;
   for (let i = 0; i < names.length; i++) {
@@ -72,16 +78,25 @@ export async function fetchVerifiedChain(container: ContainerClient, layout: Blo
       throw new ChainError(`${name} was never sealed although later files exist: its shipping did not finish`, intactUntil);
     }
     const seal = entry.sealed ? await readSeal(container, layout, request.epoch, name, intactUntil) : undefined;
-    if (seal && request.stopAt !== undefined && seal.firstEventAt && Date.parse(seal.firstEventAt) / 1000 >= request.stopAt + 1 && files.length > 0) break;
+    if (seal && request.stopAt !== undefined && seal.firstEventAt && Date.parse(seal.firstEventAt) / 1000 >= request.stopAt + 1 && files.length > 0) return { files, notes };
     const verified = await downloadFile(container, layout, request, entry, seal, i === 0 ? request.fromPosition : 0, intactUntil);
     if (!seal && verified.summary.trailingPartialEvent) {
       notes.push(`${name}: cut ${verified.bytes - verified.summary.end} bytes of an event still in flight at the end of the stream`);
-      await fs.truncate(verified.path, verified.summary.end);
+      await fs.truncate(verified.path, verified.summary.end).catch(async (error) => {
+        throw await workDirError(error, verified.path, request.configuredWorkDir ?? request.workDir, "truncating");
+      });
       verified.bytes = verified.summary.end;
     }
     files.push(verified);
     intactUntil = verified.summary.lastEventAt !== undefined ? new Date(verified.summary.lastEventAt * 1000).toISOString() : intactUntil;
-    if (verified.summary.reachedStop) break;
+    if (verified.summary.reachedStop) return { files, notes };
+  }
+  const last = files[files.length - 1];
+  if (last?.sealed) {
+    // A sealed file means the server had rotated to the next one; its blob may never have been shipped, or may be gone.
+    notes.push(
+      `the chain ends with sealed ${last.file}: the source had moved on to ${nextBinlogName(last.file)}, which is not in the container (never shipped, or deleted); anything written to it is not restored`,
+    );
   }
   return { files, notes };
 }
@@ -100,7 +115,10 @@ async function listChain(container: ContainerClient, layout: BlobLayout, epoch: 
 }
 
 async function readSeal(container: ContainerClient, layout: BlobLayout, epoch: string, file: string, intactUntil?: string): Promise<BinlogSeal> {
-  const seal = (await readJsonBlob(container, layout.binlogSeal(epoch, file))) as BinlogSeal;
+  const seal = (await readJsonBlob(container, layout.binlogSeal(epoch, file)).catch((error: Error) => {
+    if (error instanceof SyntaxError) throw new ChainError(`${file}: seal ${layout.binlogSeal(epoch, file)} is not valid JSON (${error.message})`, intactUntil);
+    throw error;
+  })) as BinlogSeal;
   const problems = sealProblems(seal);
   if (problems.length > 0) throw new ChainError(`${file}: invalid seal (${problems.join("; ")})`, intactUntil);
   return seal;
@@ -127,6 +145,15 @@ async function downloadFile(
   const hash = createHash("sha256");
   let bytes = 0;
   const output = createWriteStream(path);
+  // Which side failed decides the message: a failed write is the work directory's, not the chain's.
+  let writeFailure: unknown;
+  output.on("error", (error) => (writeFailure ??= error));
+  const failedWrite = async (error: unknown): Promise<never> => {
+    output.destroy();
+    writeFailure ??= output.errored ?? undefined;
+    if (writeFailure === undefined) throw error;
+    throw await workDirError(writeFailure, path, request.configuredWorkDir ?? request.workDir, "writing");
+  };
   for (const segment of segmentNumbers) {
     const response = await container.getBlobClient(layout.binlogSegment(request.epoch, entry.file, segment)).download(0, undefined, { maxRetryRequests: 5 });
     const counter = new Transform({
@@ -137,9 +164,9 @@ async function downloadFile(
         callback(null, chunk);
       },
     });
-    await pipeline(response.readableStreamBody as NodeJS.ReadableStream, counter, output, { end: false });
+    await pipeline(response.readableStreamBody as NodeJS.ReadableStream, counter, output, { end: false }).catch(failedWrite);
   }
-  await new Promise<void>((resolve, reject) => output.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) => output.end((error?: Error | null) => (error ? reject(error) : resolve()))).catch(failedWrite);
   const sha256 = hash.digest("hex");
   if (seal && (seal.size !== bytes || seal.sha256 !== sha256)) {
     throw new ChainError(

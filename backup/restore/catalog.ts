@@ -83,6 +83,8 @@ export interface ChainReach {
 export interface ChainChoice {
   entries: BackupEntry[];
   notes: string[];
+  /** How far the chosen chain reaches, when it is sound: the latest recovery point on offer. */
+  latest?: ChainReach;
 }
 
 /**
@@ -127,7 +129,7 @@ export async function chooseChain(container: ContainerClient, layout: BlobLayout
     notes.push(`chain ${epoch} not used: no usable full backup starts on it (${describeReach(summarize(chain))})`);
   }
   const rest = entries.filter((entry) => !usable.includes(entry));
-  return { entries: [...ranked.map((r) => r.entry), ...rest], notes };
+  return { entries: [...ranked.map((r) => r.entry), ...rest], notes, latest: chosen && !chosen.reach.problem ? chosen.reach : undefined };
 }
 
 interface ListedFile {

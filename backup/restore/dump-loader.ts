@@ -52,7 +52,7 @@ export async function streamDump(
     try {
       await pipeline(body, progress, compressed, createGunzip(), raw, new Transform({ transform: (_chunk, _encoding, callback) => callback() }));
     } catch (error) {
-      throw new DumpError(`${manifest.backupId}: dump stream failed (${(error as Error).message})`);
+      throw new DumpError(streamFailure(manifest, error));
     }
   } else {
     const connection = toolConnection(sink.target, sink.tools);
@@ -70,7 +70,7 @@ export async function streamDump(
       client.kill("SIGKILL");
       await exited;
       connection.dispose();
-      throw new DumpError(`${manifest.backupId}: dump stream failed (${(error as Error).message}); ${stderr ? `client said: ${redact(stderr.trim())}` : ""}`.trim());
+      throw new DumpError(`${streamFailure(manifest, error)}${stderr.trim() ? `; ${sink.tools.client} said: ${redact(stderr.trim())}` : ""}`);
     }
     const code = await exited;
     connection.dispose();
@@ -78,10 +78,21 @@ export async function streamDump(
     rewrite = rewriter.stats;
   }
   if (compressed.bytes !== manifest.dump.compressedBytes || compressed.sha256() !== manifest.dump.compressedSha256) {
-    throw new DumpError(`${manifest.backupId}: dump blob sha256 mismatch (got ${compressed.sha256().slice(0, 12)}…, manifest ${manifest.dump.compressedSha256.slice(0, 12)}…); the blob is corrupt`);
+    throw new DumpError(
+      `${manifest.backupId}: dump blob ${manifest.dump.blob} is corrupt: sha256 mismatch (got ${compressed.sha256().slice(0, 12)}…, manifest ${manifest.dump.compressedSha256.slice(0, 12)}…)`,
+    );
   }
   if (raw.bytes !== manifest.dump.uncompressedBytes || raw.sha256() !== manifest.dump.uncompressedSha256) {
     throw new DumpError(`${manifest.backupId}: decompressed dump does not match the manifest`);
   }
   return rewrite;
+}
+
+/** Names the dump blob and whether its bytes are corrupt (gunzip refused them) or the stream broke. */
+function streamFailure(manifest: FullBackupManifest, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "Z_DATA_ERROR" || code === "Z_BUF_ERROR") {
+    return `${manifest.backupId}: dump blob ${manifest.dump.blob} is corrupt (gunzip: ${(error as Error).message})`;
+  }
+  return `${manifest.backupId}: reading dump blob ${manifest.dump.blob} failed (${(error as Error).message})`;
 }

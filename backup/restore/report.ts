@@ -5,7 +5,15 @@ import { RestoreResult } from "./restore";
 export function renderRestoreReport(result: RestoreResult): string {
   const lines: string[] = [];
   if (result.ok) {
-    lines.push(result.verifyOnly ? `Verified backup ${result.backupId} and its binlog chain (nothing was loaded).` : `Restored backup ${result.backupId}.`);
+    if (result.dumpOnly) {
+      lines.push(
+        result.verifyOnly
+          ? `Verified backup ${result.backupId} alone (--dump-only: binlogs not checked, nothing was loaded).`
+          : `Restored backup ${result.backupId} alone (--dump-only): binlogs were NOT replayed; the target stands at the backup's snapshot.`,
+      );
+    } else {
+      lines.push(result.verifyOnly ? `Verified backup ${result.backupId} and its binlog chain (nothing was loaded).` : `Restored backup ${result.backupId}.`);
+    }
     lines.push(`  snapshot:      ${result.snapshotAt}`);
     if (result.recoveredTo) lines.push(`  recovered to:  ${result.recoveredTo.time} (${result.recoveredTo.file}:${result.recoveredTo.position})`);
     if (result.until) lines.push(`  until:         ${result.until}`);

@@ -1,21 +1,30 @@
 import { promises as fs } from "node:fs";
+import { join } from "node:path";
 import type { Connection } from "mysql2/promise";
 import { RestoreConfig } from "../config/restore-config";
 import { createContainerClient } from "../lib/blob-client";
+import { explainBlobError } from "../lib/explain-error";
 import { BlobLayout } from "../lib/blob-layout";
 import { Logger } from "../lib/log";
 import { FullBackupManifest, TableRows } from "../lib/manifest";
 import { connect } from "../lib/mysql-connection";
 import { resolveMysqlTools } from "../lib/mysql-tools";
+import { nearest } from "../lib/nearest";
 import { Progress } from "../lib/progress";
-import { fetchVerifiedChain, VerifiedBinlog } from "./binlog-chain";
+import { ChainError, fetchVerifiedChain, VerifiedBinlog } from "./binlog-chain";
 import { FilterStats, filterBinlogFile } from "./binlog-filter";
-import { BackupEntry, catalogByRecoveryPoint } from "./catalog";
+import { BackupEntry, catalogByRecoveryPoint, ChainReach } from "./catalog";
 import { DumpError, streamDump } from "./dump-loader";
+import { explainNoBackup } from "./no-backup";
 import { replayBinlogs } from "./replay";
 import { RewriteStats } from "./sql-rewrite";
 import { dropStaging, planStaging, Replacement, stagingRenames, StagingPlan, swapIn } from "./staging";
 import { countRows, existingDatabases, listTables, TargetNotEmptyError } from "./target";
+import { workDirError } from "./work-dir";
+
+/** Refusal of --dump-only with --until: a dump alone has one recovery point, its snapshot. */
+export const DUMP_ONLY_WITH_UNTIL =
+  "--dump-only restores a full backup to its snapshot and replays no binlog, so --until cannot apply: leave out --until, or pick an older snapshot with --backup <id>";
 
 /** What the operator asked for. */
 export interface RestoreOptions {
@@ -31,6 +40,11 @@ export interface RestoreOptions {
   replace: boolean;
   /** Download and verify everything, touch no database. */
   verifyOnly: boolean;
+  /**
+   * Restore the full backup alone, to its snapshot: no binlog is fetched or replayed (for a
+   * missing or broken chain). Backups are tried newest snapshot first. Not combined with `until`.
+   */
+  dumpOnly?: boolean;
   progress: Progress;
 }
 
@@ -44,6 +58,8 @@ export interface PhaseTiming {
 export interface RestoreResult {
   ok: boolean;
   verifyOnly: boolean;
+  /** True when the binlogs were not replayed (--dump-only): the target stands at the backup's snapshot. */
+  dumpOnly?: boolean;
   backupId?: string;
   epoch?: string;
   snapshotAt?: string;
@@ -74,12 +90,16 @@ export interface RestoreResult {
  * or incomplete ones), then the verified binlog chain from its coordinates up to the newest
  * shipped event or `until`. Never touches a target database that exists unless `replace`, and
  * then only after everything was fetched, verified, loaded and replayed into staging databases.
+ * With `dumpOnly` the chain is neither fetched nor replayed: the target ends at the snapshot.
+ * Failures name their cause (see no-backup.ts, work-dir.ts, lib/explain-error.ts).
  */
 export async function runRestore(config: RestoreConfig, options: RestoreOptions, log: Logger): Promise<RestoreResult> {
   const started = Date.now();
+  if (options.dumpOnly && options.until) throw new Error(DUMP_ONLY_WITH_UNTIL);
   const result: RestoreResult = {
     ok: false,
     verifyOnly: options.verifyOnly,
+    ...(options.dumpOnly ? { dumpOnly: true } : {}),
     until: options.until?.toISOString(),
     skippedBackups: [],
     binlogFiles: 0,
@@ -107,33 +127,50 @@ export async function runRestore(config: RestoreConfig, options: RestoreOptions,
   const tools = resolveMysqlTools(config.tools);
   const stopAt = options.until ? Math.floor(options.until.getTime() / 1000) : undefined;
   let connection: Connection | undefined;
+  let createdWorkDir: string | undefined;
   try {
-    const { entries, notes: chainNotes } = await timed("catalog", () => catalogByRecoveryPoint(container, layout));
-    result.notes.push(...chainNotes);
+    const { entries, notes: chainNotes, latest } = await timed("catalog", () => catalogByRecoveryPoint(container, layout));
+    if (!options.dumpOnly) result.notes.push(...chainNotes);
     const candidates = chooseCandidates(entries, options, result);
-    if (candidates.length === 0) throw new Error(`no usable full backup${describeSkipped(result)}`);
+    if (candidates.length === 0) throw await explainNoBackup(container, config.blob, entries, latest, options.until);
+    noteUntilAfterLatest(options.until, latest, result);
     if (!options.verifyOnly) {
       connection = await connect(config.target);
       const databases = [...new Set(candidates.flatMap((manifest) => manifest.databases))];
       const occupied = await existingDatabases(connection, databases);
       if (occupied.length > 0 && !options.replace) throw new TargetNotEmptyError(occupied);
     }
-    await fs.mkdir(config.workDir, { recursive: true, mode: 0o700 });
+    // Only what this run creates is removed at the end: DR_WORK_DIR may be a directory holding other files.
+    createdWorkDir = await fs.mkdir(config.workDir, { recursive: true, mode: 0o700 }).catch(async (error) => {
+      throw await workDirError(error, config.workDir, config.workDir, "creating");
+    });
+    const workDir = await fs.mkdtemp(join(config.workDir, "mysql-dr-restore-")).catch(async (error) => {
+      throw await workDirError(error, join(config.workDir, "mysql-dr-restore-*"), config.workDir, "creating");
+    });
+    createdWorkDir ??= workDir;
     for (const manifest of candidates) {
       log.info("trying backup", { backup: manifest.backupId, snapshot: manifest.snapshotAt, coordinates: `${manifest.coordinates.file}:${manifest.coordinates.position}` });
       // Everything that can fail without a database (download, digests, CRCs, disk space in the
       // work directory) runs before anything is created on the target.
       let downloaded = 0;
-      const chain = await timed("fetch-binlogs", () =>
-        fetchVerifiedChain(container, layout, {
-          epoch: manifest.epoch,
-          fromFile: manifest.coordinates.file,
-          fromPosition: manifest.coordinates.position,
-          stopAt,
-          workDir: config.workDir,
-          onBytes: (bytes) => options.progress.update("binlogs", (downloaded += bytes)),
-        }),
-      );
+      const chain = options.dumpOnly
+        ? { files: [] as VerifiedBinlog[], notes: [] as string[] }
+        : await timed("fetch-binlogs", () =>
+            fetchVerifiedChain(container, layout, {
+              epoch: manifest.epoch,
+              fromFile: manifest.coordinates.file,
+              fromPosition: manifest.coordinates.position,
+              stopAt,
+              workDir,
+              configuredWorkDir: config.workDir,
+              onBytes: (bytes) => options.progress.update("binlogs", (downloaded += bytes)),
+            }),
+          ).catch((error: Error) => {
+            if (!(error instanceof ChainError)) throw error;
+            throw Object.assign(error, {
+              message: `${error.message}; rerun with --dump-only to restore backup ${manifest.backupId} alone, to its snapshot at ${manifest.snapshotAt} (losing what was written after it)`,
+            });
+          });
       options.progress.done();
       const stats: FilterStats = { keptTransactions: 0, droppedTransactions: 0, droppedDatabases: [] };
       const filtered =
@@ -142,8 +179,8 @@ export async function runRestore(config: RestoreConfig, options: RestoreOptions,
               const paths: string[] = [];
               for (const [index, file] of chain.files.entries()) {
                 const path = `${file.path}.filtered`;
-                await filterBinlogFile(file.path, path, index === 0 ? manifest.coordinates.position : 0, manifest.databases, stats).catch((error: Error) => {
-                  throw new Error(`writing ${path} in the work directory (DR_WORK_DIR) failed: ${error.message}`);
+                await filterBinlogFile(file.path, path, index === 0 ? manifest.coordinates.position : 0, manifest.databases, stats).catch(async (error: Error) => {
+                  throw await workDirError(error, path, config.workDir, "writing");
                 });
                 paths.push(path);
               }
@@ -175,9 +212,16 @@ export async function runRestore(config: RestoreConfig, options: RestoreOptions,
       );
       if (connection) result.verification.push(`row counts of ${manifest.tables.length} table(s) match the manifest after loading the dump`);
       const sealed = chain.files.filter((file) => file.sealed).length;
-      result.verification.push(
-        `binlogs: ${chain.files.length} file(s) contiguous from ${manifest.coordinates.file}; ${sealed} sealed file(s) match sha256; every event passed its CRC32 and position checks`,
-      );
+      if (options.dumpOnly) {
+        result.notes.push(
+          `binlogs were not replayed (--dump-only): ${options.verifyOnly ? "backup" : "the target holds backup"} ${manifest.backupId} as of its snapshot at ${manifest.snapshotAt} ` +
+            `(${manifest.coordinates.file}:${manifest.coordinates.position}); what the source wrote after it is not restored`,
+        );
+      } else {
+        result.verification.push(
+          `binlogs: ${chain.files.length} file(s) contiguous from ${manifest.coordinates.file}; ${sealed} sealed file(s) match sha256; every event passed its CRC32 and position checks`,
+        );
+      }
       result.notes.push(...chain.notes);
       if (connection && staging && renames) {
         try {
@@ -216,8 +260,15 @@ export async function runRestore(config: RestoreConfig, options: RestoreOptions,
       result.dumpBytes = { compressed: manifest.dump.compressedBytes, uncompressed: manifest.dump.uncompressedBytes };
       return result;
     }
-    throw new Error(`every candidate backup was rejected${describeSkipped(result)}`);
-  } catch (error) {
+    throw await explainNoBackup(
+      container,
+      config.blob,
+      result.skippedBackups.map((skipped) => ({ backupId: skipped.backupId, problem: skipped.reason })),
+      undefined,
+      undefined,
+    );
+  } catch (caught) {
+    const error = explainBlobError(caught, config.blob) ?? (caught as Error);
     result.error = (error as Error).message;
     if ((error as { targetChanged?: boolean }).targetChanged) result.targetChanged = true;
     if (connection && !result.targetChanged) result.notes.push("the target's databases were not changed");
@@ -225,13 +276,15 @@ export async function runRestore(config: RestoreConfig, options: RestoreOptions,
   } finally {
     result.totalSeconds = round((Date.now() - started) / 1000);
     await connection?.end().catch(() => undefined);
-    await fs.rm(config.workDir, { recursive: true, force: true }).catch(() => undefined);
+    if (createdWorkDir) await fs.rm(createdWorkDir, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 
-function chooseCandidates(entries: BackupEntry[], options: RestoreOptions, result: RestoreResult): FullBackupManifest[] {
+function chooseCandidates(ordered: BackupEntry[], options: RestoreOptions, result: RestoreResult): FullBackupManifest[] {
   const candidates: FullBackupManifest[] = [];
   let reachedRequested = options.backupId === undefined;
+  // Without binlogs the newest snapshot is the latest recovery point, whatever its chain.
+  const entries = options.dumpOnly ? [...ordered].sort((a, b) => (a.backupId < b.backupId ? 1 : -1)) : ordered;
   for (const entry of entries) {
     if (!reachedRequested && entry.backupId !== options.backupId) continue;
     reachedRequested = true;
@@ -242,8 +295,18 @@ function chooseCandidates(entries: BackupEntry[], options: RestoreOptions, resul
     if (options.until && Date.parse(entry.manifest.snapshotAt) >= options.until.getTime()) continue;
     candidates.push(entry.manifest);
   }
-  if (!reachedRequested) throw new Error(`backup ${options.backupId} not found`);
+  if (!reachedRequested) {
+    const ids = entries.map((entry) => entry.backupId);
+    const available = ids.length === 0 ? "the container holds no full backup under DR_BLOB_PREFIX" : `nearest: ${nearest(options.backupId as string, ids, 3).join(", ")} (${ids.length} backup(s) in all; newest ${[...ids].sort().reverse()[0]})`;
+    throw new Error(`--backup ${options.backupId}: no such backup; ${available}`);
+  }
   return candidates;
+}
+
+/** Notes that --until lies after everything shipped: the restore gives the latest point there is. */
+function noteUntilAfterLatest(until: Date | undefined, latest: ChainReach | undefined, result: RestoreResult): void {
+  if (!until || !latest?.lastWrite || until.getTime() <= latest.lastWrite.getTime()) return;
+  result.notes.push(`--until ${until.toISOString()} is after the last shipped binlog write (${latest.lastWrite.toISOString()}): the latest recovery point available is used`);
 }
 
 async function checkRowCounts(connection: Connection, manifest: FullBackupManifest, renames: ReadonlyMap<string, string>): Promise<void> {
@@ -267,10 +330,6 @@ function recoveredTo(manifest: FullBackupManifest, files: VerifiedBinlog[]): Res
     if (commit) return { time: new Date(commit.timestamp * 1000).toISOString(), file: files[i].file, position: commit.end };
   }
   return { time: manifest.snapshotAt, file: manifest.coordinates.file, position: manifest.coordinates.position };
-}
-
-function describeSkipped(result: RestoreResult): string {
-  return result.skippedBackups.length === 0 ? "" : `; rejected: ${result.skippedBackups.map((s) => `${s.backupId} (${s.reason})`).join("; ")}`;
 }
 
 function describeRewrite(what: string, stats: RewriteStats): string {

@@ -56,7 +56,7 @@ describe("verified TLS to a server that requires it (require_secure_transport=ON
     const plaintext: MysqlEndpoint = { ...server.rootEndpoint, tls: { mode: "INSECURE_PLAINTEXT_LOOPBACK_ONLY" } };
     await assert.rejects(connect(plaintext), (error: NodeJS.ErrnoException & { errno?: number }) => {
       assert.equal(error.errno, 1045);
-      assert.match(error.message, /^Access denied for user 'root'@'127\.0\.0\.1'/);
+      assert.match(error.message, /^MySQL at localhost:\d+ refused user 'root': Access denied for user 'root'@'127\.0\.0\.1'.* \(ER_ACCESS_DENIED_ERROR\) — .*or the server requires TLS/);
       return true;
     });
     // mysql2 with no ssl option at all, as this code connected before: refused the same way.
