@@ -67,6 +67,10 @@ export async function runPlanCli(argv: string[], write: (text: string) => void, 
     try {
         const policyConfig = options.policyConfig ? readPolicyConfig(options.policyConfig) : undefined;
         const evaluate = loadPolicyEvaluator();
+        if (policyConfig) {
+            // Checked against no resources first: a typo in the policy config fails before the program runs.
+            await evaluate([], policyConfig);
+        }
         if (!knownStacks().includes(options.stack) && knownWorkloadsStacks().includes(options.stack)) {
             if (options.diff) {
                 writeError(`plan: --diff applies to infrastructure stacks; for a workloads stack plan with --set (e.g. --set multicloud-dr:failover=true), or see both projects with \`npm run dr -- failover --stack <infrastructure stack> --dry-run\`\n`);
