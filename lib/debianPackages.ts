@@ -51,3 +51,6 @@ export const SYSTEMD: DebianPackage = { name: "systemd", provides: ["systemd-ana
 
 /** The az CLI of the seed's pipeline. */
 export const AZURE_CLI: DebianPackage = { name: "azure-cli", provides: ["az"], why: "the seed's pipeline uploads and downloads with `az storage blob`" };
+
+/** mydumper/myloader, the parallel dump and load tools the benchmark compares the agent with (Debian 12 ships 0.10.1). */
+export const MYDUMPER: DebianPackage = { name: "mydumper", provides: ["mydumper", "myloader"], why: "the benchmark times mydumper/myloader beside the agent" };

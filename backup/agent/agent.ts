@@ -22,6 +22,7 @@ import { acquireLock } from "./lock";
 import { BinlogShipper, ChainBrokenError } from "./shipper";
 import { Spool } from "./spool";
 import { AgentState, StateStore } from "./state";
+import { BinlogShareCheck, BinlogShareExceeded, fullBackupUncompressedBytes, sourceBinlogSizes } from "./binlog-share";
 import { AgentStatus, serveStatus } from "./status";
 import { BinlogStreamer } from "./streamer";
 import { toolsProblem } from "./tools-check";
@@ -53,6 +54,9 @@ export class BackupAgent {
   private fullBackupInProgress = false;
   private fullBackupUploaded?: number;
   private fullBackupError?: string;
+  private readonly binlogShare: BinlogShareCheck;
+  /** The last failure to measure the binlog since the last full backup, logged once until it changes. */
+  private binlogShareError?: string;
   private lastReceived = "";
   private stallSince = Date.now();
   private latestStatus?: AgentStatus;
@@ -69,6 +73,7 @@ export class BackupAgent {
     this.store = new StateStore(config.stateDir);
     this.layout = new BlobLayout(config.blob.prefix);
     this.container = createContainerClient(config.blob);
+    this.binlogShare = new BinlogShareCheck(config.fullBackupBinlogShare, config.fullBackupBinlogMinBytes, () => sourceBinlogSizes(config.source));
   }
 
   /** Asks for a full backup as soon as the current one (if any) is done. */
@@ -274,7 +279,16 @@ export class BackupAgent {
         !last ||
         last.epoch !== this.state.epoch ||
         Date.now() - Date.parse(last.finishedAt) >= this.config.fullBackupIntervalMs;
-      if (!due) {
+      const early = due ? undefined : await this.binlogShareExceeded();
+      if (early) {
+        this.log.info("binlog since the last full backup passed DR_FULL_BACKUP_BINLOG_SHARE of its size; taking a full backup early", {
+          binlog_bytes: early.binlogBytes,
+          full_backup_uncompressed_bytes: early.fullBackupUncompressedBytes,
+          share: early.share,
+          min_bytes: early.minBytes,
+        });
+      }
+      if (!due && !early) {
         await sleep(1_000, signal);
         continue;
       }
@@ -295,6 +309,7 @@ export class BackupAgent {
           epochStartFile: this.state.epochStartFile,
           serverVersion: version,
           gzipLevel: this.config.gzipLevel,
+          dump: this.config.dump,
           log: this.log,
           onProgress: (bytes) => (this.fullBackupUploaded = bytes),
           signal,
@@ -306,6 +321,7 @@ export class BackupAgent {
           snapshotAt: manifest.snapshotAt,
           finishedAt: manifest.finishedAt,
           coordinates: { file: manifest.coordinates.file, position: manifest.coordinates.position },
+          uncompressedBytes: fullBackupUncompressedBytes(manifest),
         };
         await this.store.save(this.state);
         this.fullBackupError = undefined;
@@ -318,6 +334,20 @@ export class BackupAgent {
       } finally {
         this.fullBackupInProgress = false;
       }
+    }
+  }
+
+  /** The end-of-day bound; when the source cannot be asked, says so once and checks again next time. */
+  private async binlogShareExceeded(): Promise<BinlogShareExceeded | undefined> {
+    try {
+      const exceeded = await this.binlogShare.exceeded(this.state);
+      this.binlogShareError = undefined;
+      return exceeded;
+    } catch (error) {
+      const message = redact((error as Error).message);
+      if (message !== this.binlogShareError) this.log.warn("could not measure the binlog since the last full backup (SHOW BINARY LOGS on the source); checking again", { error: message });
+      this.binlogShareError = message;
+      return undefined;
     }
   }
 

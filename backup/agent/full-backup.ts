@@ -9,9 +9,12 @@ import { BlobLayout, timeOrderedId } from "../lib/blob-layout";
 import { DumpInspector } from "../lib/dump-inspector";
 import { HashingStream } from "../lib/hash-stream";
 import { Logger } from "../lib/log";
+import { ChunkedBackupManifest } from "../lib/chunked-manifest";
 import { FullBackupManifest } from "../lib/manifest";
 import { MysqlTools, toolConnection } from "../lib/mysql-tools";
 import { redact } from "../lib/secrets";
+import { runChunkedBackup } from "../dump/chunked-backup";
+import { DumpSettings } from "../dump/settings";
 
 /** Inputs of one full backup. */
 export interface FullBackupOptions {
@@ -23,7 +26,10 @@ export interface FullBackupOptions {
   epoch: string;
   epochStartFile: string;
   serverVersion: string;
+  /** gzip level of the single-stream format (format 1). */
   gzipLevel: number;
+  /** Format and parallelism (DR_DUMP_*); default: chunked (format 2) with its default sessions and chunk size. */
+  dump?: DumpSettings;
   log: Logger;
   /** Called as compressed bytes are uploaded. */
   onProgress?: (uploadedBytes: number) => void;
@@ -37,11 +43,37 @@ const UPLOAD_BLOCK_BYTES = 8 * 1024 * 1024;
 const UPLOAD_CONCURRENCY = 4;
 
 /**
- * Takes a consistent logical dump (single transaction, with the binlog coordinates it starts
- * from), gzips it and streams it into a block blob without a local copy, then writes the
- * manifest. The manifest goes last: a dump blob without one is incomplete and ignored by restore.
+ * Takes a full backup in the configured format: chunked (format 2, parallel sessions sharing one
+ * snapshot: backup/dump/chunked-backup.ts) unless `dump.format` is `single-stream` (format 1).
  */
-export async function runFullBackup(options: FullBackupOptions): Promise<FullBackupManifest> {
+export async function runFullBackup(options: FullBackupOptions): Promise<FullBackupManifest | ChunkedBackupManifest> {
+  const { dump } = options;
+  if (dump?.format === "single-stream") return runSingleStreamBackup(options);
+  return runChunkedBackup({
+    container: options.container,
+    layout: options.layout,
+    source: options.source,
+    tools: options.tools,
+    databases: options.databases,
+    epoch: options.epoch,
+    epochStartFile: options.epochStartFile,
+    log: options.log,
+    sessions: dump?.sessions,
+    chunkRows: dump?.chunkRows,
+    snapshotMethod: dump?.snapshotMethod,
+    onProgress: options.onProgress,
+    signal: options.signal,
+    assertWriter: options.assertWriter,
+  });
+}
+
+/**
+ * Format 1 (DR_DUMP_FORMAT=single-stream): takes a consistent logical dump (single transaction,
+ * with the binlog coordinates it starts from), gzips it and streams it into a block blob without
+ * a local copy, then writes the manifest. The manifest goes last: a dump blob without one is
+ * incomplete and ignored by restore.
+ */
+export async function runSingleStreamBackup(options: FullBackupOptions): Promise<FullBackupManifest> {
   const { container, layout, tools, log } = options;
   const backupId = timeOrderedId();
   const startedAt = new Date();

@@ -30,6 +30,11 @@ export interface FullBackupRecord {
   snapshotAt: string;
   finishedAt: string;
   coordinates: { file: string; position: number };
+  /**
+   * Uncompressed bytes of the backup (format 1: the dump; format 2: schema, post and every chunk):
+   * what DR_FULL_BACKUP_BINLOG_SHARE measures the binlog against. Absent in state written before it was recorded.
+   */
+  uncompressedBytes?: number;
 }
 
 /** Everything the agent must remember across restarts to resume without gaps or duplicates. */

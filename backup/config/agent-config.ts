@@ -2,6 +2,12 @@ import { ConfigError } from "./config-error";
 import { ConfigReader } from "./reader";
 import { BlobSettings, MysqlEndpoint, ToolSettings, readBlobSettings, readMysqlEndpoint, readToolSettings } from "./shared";
 import { LogFormat } from "../lib/log";
+import { DumpSettings, readDumpSettings } from "../dump/settings";
+
+/** DR_FULL_BACKUP_BINLOG_SHARE when unset: a restore replays at most half a full backup's worth of binlog. */
+export const DEFAULT_FULL_BACKUP_BINLOG_SHARE = 0.5;
+/** DR_FULL_BACKUP_BINLOG_MIN_BYTES when unset: 64 MiB, a few seconds of replay (bench: about 13 MiB/s), not worth a full backup. */
+export const DEFAULT_FULL_BACKUP_BINLOG_MIN_BYTES = 64 * 1024 * 1024;
 
 /** SAS permissions the agent needs: create, add (append) and write. */
 export const AGENT_SAS_REQUIRED = "caw";
@@ -30,8 +36,14 @@ export interface AgentConfig {
   stateDir: string;
   /** Time between full backups (a new binlog chain also starts with one). Default 24h. */
   fullBackupIntervalMs: number;
+  /** Take the next full backup early once the binlog shipped since the last one passes this share of its uncompressed size; 0 = off. Default 0.5. */
+  fullBackupBinlogShare: number;
+  /** ... but not before this many binlog bytes: a small database's replay takes seconds anyway. Default 64 MiB. */
+  fullBackupBinlogMinBytes: number;
   /** gzip level for dumps, 1 (fast) to 9 (small). Default 6, as `gzip` uses. */
   gzipLevel: number;
+  /** Full backup format and parallelism: DR_DUMP_FORMAT, DR_DUMP_SESSIONS, DR_DUMP_CHUNK_ROWS, DR_SNAPSHOT_METHOD. */
+  dump: DumpSettings;
   /** How often the spool is checked for new binlog bytes to ship. Default 200ms, at most 1s. */
   shipIntervalMs: number;
   /** Append blocks per binlog segment blob before starting the next (Azure allows 50,000). */
@@ -69,7 +81,10 @@ export function loadAgentConfig(values: Record<string, string | undefined>): Age
     tools: readToolSettings(reader),
     stateDir: reader.string("DR_STATE_DIR", "/var/lib/mysql-dr"),
     fullBackupIntervalMs: reader.duration("DR_FULL_BACKUP_INTERVAL", "24h", 5_000),
+    fullBackupBinlogShare: readShare(reader, "DR_FULL_BACKUP_BINLOG_SHARE", DEFAULT_FULL_BACKUP_BINLOG_SHARE),
+    fullBackupBinlogMinBytes: reader.integer("DR_FULL_BACKUP_BINLOG_MIN_BYTES", DEFAULT_FULL_BACKUP_BINLOG_MIN_BYTES, 0, Number.MAX_SAFE_INTEGER),
     gzipLevel: reader.integer("DR_DUMP_GZIP_LEVEL", 6, 1, 9),
+    dump: readDumpSettings(reader),
     shipIntervalMs: reader.duration("DR_SHIP_INTERVAL", "200ms", 20),
     segmentMaxBlocks: reader.integer("DR_SEGMENT_MAX_BLOCKS", 40_000, 1, 50_000),
     binlogServerId: reader.integer("DR_BINLOG_SERVER_ID", 4242, 1, 4_294_967_295),
@@ -93,4 +108,16 @@ export function loadAgentConfig(values: Record<string, string | undefined>): Age
   if (config.backoffMaxMs < config.backoffMinMs) reader.problems.push("DR_BACKOFF_MAX must not be smaller than DR_BACKOFF_MIN");
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return config;
+}
+
+/** A share of the last full backup's size: 0 (off) to 100. */
+function readShare(reader: ConfigReader, key: string, fallback: number): number {
+  const text = reader.optional(key);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0 || value > 100) {
+    reader.problems.push(`${key} must be a number from 0 (off) to 100 (a share of the last full backup's uncompressed size), got ${JSON.stringify(text)}`);
+    return fallback;
+  }
+  return value;
 }

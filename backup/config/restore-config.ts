@@ -8,6 +8,9 @@ export const RESTORE_SAS_REQUIRED = "rl";
 /** SAS permissions the restore tool must not hold: it never changes the backups it reads. */
 export const RESTORE_SAS_FORBIDDEN = "cawdxyt";
 
+/** Sessions loading a chunked (format 2) backup's data at once when DR_RESTORE_SESSIONS is not set. */
+export const DEFAULT_RESTORE_SESSIONS = 4;
+
 /** Everything the restore tool needs, typed and validated. */
 export interface RestoreConfig {
   blob: BlobSettings;
@@ -16,6 +19,8 @@ export interface RestoreConfig {
   /** Scratch space for downloaded binlogs (the dump itself is streamed, never stored). */
   workDir: string;
   logFormat: LogFormat;
+  /** DR_RESTORE_SESSIONS: data chunks of a format-2 backup downloaded, verified and loaded at once (1-64, default 4). */
+  restoreSessions: number;
 }
 
 /** Builds the restore configuration from environment-style values; throws ConfigError listing every problem. */
@@ -27,6 +32,7 @@ export function loadRestoreConfig(values: Record<string, string | undefined>, de
     tools: readToolSettings(reader),
     workDir: reader.string("DR_WORK_DIR", defaultWorkDir),
     logFormat: reader.choice<LogFormat>("DR_LOG_FORMAT", ["text", "json"], "text"),
+    restoreSessions: reader.integer("DR_RESTORE_SESSIONS", DEFAULT_RESTORE_SESSIONS, 1, 64),
   };
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return config;

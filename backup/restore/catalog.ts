@@ -1,13 +1,17 @@
 import { ContainerClient } from "@azure/storage-blob";
 import { compareBinlogNames, nextBinlogName } from "../lib/binlog-names";
 import { BlobLayout } from "../lib/blob-layout";
+import { ChunkedBackupManifest, chunkedManifestProblems } from "../lib/chunked-manifest";
 import { FullBackupManifest, manifestProblems } from "../lib/manifest";
+
+/** Either format of a full backup: 1 is one mysqldump stream, 2 the chunked parallel dump. */
+export type BackupManifest = FullBackupManifest | ChunkedBackupManifest;
 
 /** A full backup found in the container, usable or with the reason it is not. */
 export interface BackupEntry {
   backupId: string;
-  manifest?: FullBackupManifest;
-  /** Size of the committed dump blob, when there is one. */
+  manifest?: BackupManifest;
+  /** Size of the committed dump blob (format 1) or of all the backup's blobs (format 2), when there is one. */
   dumpBytes?: number;
   problem?: string;
 }
@@ -31,19 +35,31 @@ export async function catalogByRecoveryPoint(container: ContainerClient, layout:
   return chooseChain(container, layout, await listBackupsNewestFirst(container, layout));
 }
 
+/** What the listing shows of one backup: whether it has a manifest, format 1's dump size, every blob's size. */
+interface ListedBackup {
+  dumpBytes?: number;
+  hasManifest: boolean;
+  sizes: Map<string, number>;
+}
+
 /**
  * Lists every full backup under the prefix, newest first. A backup without a manifest is
- * incomplete by definition (the manifest is written last) and comes back with a problem.
+ * incomplete by definition (the manifest is written last) and comes back with a problem, as does
+ * one whose listing lacks a blob its manifest names or shows one at another size.
  */
 export async function listBackupsNewestFirst(container: ContainerClient, layout: BlobLayout): Promise<BackupEntry[]> {
-  const found = new Map<string, { dumpBytes?: number; hasManifest: boolean }>();
-  for await (const blob of container.listBlobsFlat({ prefix: layout.fullRoot() })) {
+  const found = new Map<string, ListedBackup>();
+  const root = layout.fullRoot();
+  for await (const blob of container.listBlobsFlat({ prefix: root })) {
+    // Format 2 keeps its chunks one level down (full/<id>/data/<n>), which parseFull does not take.
+    const backupId = blob.name.slice(root.length).split("/")[0];
+    if (!backupId || !blob.name.slice(root.length + backupId.length).startsWith("/")) continue;
+    const entry = found.get(backupId) ?? { hasManifest: false, sizes: new Map<string, number>() };
+    entry.sizes.set(blob.name, blob.properties.contentLength ?? 0);
     const parsed = layout.parseFull(blob.name);
-    if (!parsed) continue;
-    const entry = found.get(parsed.backupId) ?? { hasManifest: false };
-    if (parsed.leaf === "manifest.json") entry.hasManifest = true;
-    if (parsed.leaf === "dump.sql.gz") entry.dumpBytes = blob.properties.contentLength;
-    found.set(parsed.backupId, entry);
+    if (parsed?.leaf === "manifest.json") entry.hasManifest = true;
+    if (parsed?.leaf === "dump.sql.gz") entry.dumpBytes = blob.properties.contentLength;
+    found.set(backupId, entry);
   }
   const entries: BackupEntry[] = [];
   for (const [backupId, entry] of found) {
@@ -52,7 +68,12 @@ export async function listBackupsNewestFirst(container: ContainerClient, layout:
       continue;
     }
     try {
-      const manifest = (await readJsonBlob(container, layout.fullManifest(backupId))) as FullBackupManifest;
+      const parsed = (await readJsonBlob(container, layout.fullManifest(backupId))) as BackupManifest;
+      if (parsed?.formatVersion === 2) {
+        entries.push(chunkedEntry(backupId, parsed, entry.sizes));
+        continue;
+      }
+      const manifest = parsed as FullBackupManifest;
       const problems = manifestProblems(manifest);
       if (problems.length > 0) entries.push({ backupId, dumpBytes: entry.dumpBytes, problem: `invalid manifest: ${problems.join("; ")}` });
       else if (manifest.backupId !== backupId) entries.push({ backupId, dumpBytes: entry.dumpBytes, problem: `manifest names backup ${manifest.backupId}` });
@@ -65,6 +86,34 @@ export async function listBackupsNewestFirst(container: ContainerClient, layout:
     }
   }
   return entries.sort((a, b) => (a.backupId < b.backupId ? 1 : -1));
+}
+
+/**
+ * A format-2 backup is complete when its manifest is valid and every blob it names (schema, each
+ * data chunk, post) is in the listing at the listed size; contents are verified on download.
+ */
+function chunkedEntry(backupId: string, manifest: ChunkedBackupManifest, sizes: ReadonlyMap<string, number>): BackupEntry {
+  const problems = chunkedManifestProblems(manifest);
+  if (problems.length > 0) return { backupId, problem: `invalid manifest: ${problems.join("; ")}` };
+  if (manifest.backupId !== backupId) return { backupId, problem: `manifest names backup ${manifest.backupId}` };
+  const files = [
+    { what: "schema blob", file: manifest.schema },
+    ...manifest.chunks.map((chunk) => ({ what: `data chunk ${chunk.database}.${chunk.table} #${chunk.index}`, file: chunk })),
+    { what: "post-data blob", file: manifest.post },
+  ];
+  const missing = files.filter(({ file }) => !sizes.has(file.blob));
+  const resized = files.filter(({ file }) => sizes.has(file.blob) && sizes.get(file.blob) !== file.compressedBytes);
+  const dumpBytes = files.reduce((sum, { file }) => sum + (sizes.get(file.blob) ?? 0), 0);
+  if (missing.length > 0) {
+    const { what, file } = missing[0];
+    const more = missing.length > 1 ? ` (and ${missing.length - 1} more of its ${files.length} blobs)` : "";
+    return { backupId, manifest, dumpBytes, problem: `${what} ${file.blob} is missing${more}: the backup is incomplete` };
+  }
+  if (resized.length > 0) {
+    const { what, file } = resized[0];
+    return { backupId, manifest, dumpBytes, problem: `${what} ${file.blob} is ${sizes.get(file.blob)} bytes, manifest says ${file.compressedBytes}${resized.length > 1 ? ` (and ${resized.length - 1} more)` : ""}` };
+  }
+  return { backupId, manifest, dumpBytes };
 }
 
 /** How far one binlog chain reaches, from a listing of its blobs (nothing downloaded). */
@@ -98,7 +147,7 @@ export async function chooseChain(container: ContainerClient, layout: BlobLayout
   const chains = await listChains(container, layout);
   const usable = entries.filter((entry) => entry.manifest && !entry.problem);
   const reachOf = (entry: BackupEntry): ChainReach => {
-    const manifest = entry.manifest as FullBackupManifest;
+    const manifest = entry.manifest as BackupManifest;
     const chain = chains.get(manifest.epoch);
     if (!chain) return { epoch: manifest.epoch, newestBytes: 0, problem: `no binlog chain ${manifest.epoch} in the container` };
     const problem = chainProblem(chain, manifest.coordinates.file);

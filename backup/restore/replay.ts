@@ -41,6 +41,8 @@ export async function replayBinlogs(plan: ReplayPlan, target: MysqlEndpoint, too
     const connection = toolConnection(target, tools);
     const client = spawn(tools.client, [...connection.args, "--binary-mode", "--max-allowed-packet=1G"], { stdio: ["pipe", "ignore", "pipe"] });
     const rewriter = new SqlRewriter(undefined, plan.renames);
+    // A client that dies mid-replay closes its stdin; its exit code reports the failure, the EPIPE must not crash the process.
+    client.stdin.on("error", () => undefined);
     reader.stdout.pipe(rewriter).pipe(client.stdin);
     let readerErr = "";
     let clientErr = "";

@@ -6,14 +6,15 @@ import { createContainerClient } from "../lib/blob-client";
 import { explainBlobError } from "../lib/explain-error";
 import { BlobLayout } from "../lib/blob-layout";
 import { Logger } from "../lib/log";
-import { FullBackupManifest, TableRows } from "../lib/manifest";
+import { TableRows } from "../lib/manifest";
 import { connect } from "../lib/mysql-connection";
 import { resolveMysqlTools } from "../lib/mysql-tools";
 import { nearest } from "../lib/nearest";
-import { Progress } from "../lib/progress";
+import { formatBytes, Progress } from "../lib/progress";
 import { ChainError, fetchVerifiedChain, VerifiedBinlog } from "./binlog-chain";
 import { FilterStats, filterBinlogFile } from "./binlog-filter";
-import { BackupEntry, catalogByRecoveryPoint, ChainReach } from "./catalog";
+import { BackupEntry, BackupManifest, catalogByRecoveryPoint, ChainReach } from "./catalog";
+import { loadChunkedBackup } from "./chunk-loader";
 import { DumpError, streamDump } from "./dump-loader";
 import { explainNoBackup } from "./no-backup";
 import { replayBinlogs } from "./replay";
@@ -111,15 +112,17 @@ export async function runRestore(config: RestoreConfig, options: RestoreOptions,
     tables: [],
     targetChanged: false,
   };
+  const addPhase = (name: string, seconds: number) => {
+    const existing = result.phases.find((phase) => phase.name === name);
+    if (existing) existing.seconds = round(existing.seconds + seconds);
+    else result.phases.push({ name, seconds: round(seconds) });
+  };
   const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
     const t0 = Date.now();
     try {
       return await work();
     } finally {
-      const existing = result.phases.find((phase) => phase.name === name);
-      const seconds = (Date.now() - t0) / 1000;
-      if (existing) existing.seconds = round(existing.seconds + seconds);
-      else result.phases.push({ name, seconds: round(seconds) });
+      addPhase(name, (Date.now() - t0) / 1000);
     }
   };
   const container = createContainerClient(config.blob, { maxTries: 5 });
@@ -191,11 +194,21 @@ export async function runRestore(config: RestoreConfig, options: RestoreOptions,
       const renames = staging ? stagingRenames(staging) : undefined;
       let loaded = 0;
       try {
-        const rewrite = await timed(options.verifyOnly ? "verify-dump" : "load-dump", () =>
-          streamDump(container, manifest, connection ? { kind: "load", target: config.target, tools, renames } : { kind: "verify" }, (bytes) =>
-            options.progress.update(options.verifyOnly ? "verify dump" : "load dump", (loaded += bytes), manifest.dump.compressedBytes),
-          ),
-        );
+        // Format 2: schema, then the data chunks DR_RESTORE_SESSIONS at a time, then triggers and routines (chunk-loader.ts).
+        const rewrite =
+          manifest.formatVersion === 2
+            ? (
+                await loadChunkedBackup(container, manifest, connection && renames ? { kind: "load", target: config.target, tools, renames } : { kind: "verify" }, {
+                  sessions: config.restoreSessions,
+                  progress: options.progress,
+                  onPhase: addPhase,
+                })
+              ).rewrite
+            : await timed(options.verifyOnly ? "verify-dump" : "load-dump", () =>
+                streamDump(container, manifest, connection ? { kind: "load", target: config.target, tools, renames } : { kind: "verify" }, (bytes) =>
+                  options.progress.update(options.verifyOnly ? "verify dump" : "load dump", (loaded += bytes), manifest.dump.compressedBytes),
+                ),
+              );
         options.progress.done();
         if (rewrite) result.notes.push(describeRewrite("dump", rewrite));
         if (connection && renames) await timed("check-dump", () => checkRowCounts(connection as Connection, manifest, renames));
@@ -207,9 +220,7 @@ export async function runRestore(config: RestoreConfig, options: RestoreOptions,
         result.skippedBackups.push({ backupId: manifest.backupId, reason: error.message });
         continue;
       }
-      result.verification.push(
-        `dump ${manifest.backupId}: sha256 of ${manifest.dump.compressedBytes} compressed and ${manifest.dump.uncompressedBytes} uncompressed bytes match the manifest`,
-      );
+      result.verification.push(describeDumpCheck(manifest, config.restoreSessions, !connection));
       if (connection) result.verification.push(`row counts of ${manifest.tables.length} table(s) match the manifest after loading the dump`);
       const sealed = chain.files.filter((file) => file.sealed).length;
       if (options.dumpOnly) {
@@ -257,7 +268,7 @@ export async function runRestore(config: RestoreConfig, options: RestoreOptions,
       result.recoveredTo = recoveredTo(manifest, chain.files);
       result.binlogFiles = chain.files.length;
       result.binlogBytes = chain.files.reduce((sum, file) => sum + file.bytes, 0);
-      result.dumpBytes = { compressed: manifest.dump.compressedBytes, uncompressed: manifest.dump.uncompressedBytes };
+      result.dumpBytes = dumpSizes(manifest);
       return result;
     }
     throw await explainNoBackup(
@@ -280,8 +291,8 @@ export async function runRestore(config: RestoreConfig, options: RestoreOptions,
   }
 }
 
-function chooseCandidates(ordered: BackupEntry[], options: RestoreOptions, result: RestoreResult): FullBackupManifest[] {
-  const candidates: FullBackupManifest[] = [];
+function chooseCandidates(ordered: BackupEntry[], options: RestoreOptions, result: RestoreResult): BackupManifest[] {
+  const candidates: BackupManifest[] = [];
   let reachedRequested = options.backupId === undefined;
   // Without binlogs the newest snapshot is the latest recovery point, whatever its chain.
   const entries = options.dumpOnly ? [...ordered].sort((a, b) => (a.backupId < b.backupId ? 1 : -1)) : ordered;
@@ -309,7 +320,26 @@ function noteUntilAfterLatest(until: Date | undefined, latest: ChainReach | unde
   result.notes.push(`--until ${until.toISOString()} is after the last shipped binlog write (${latest.lastWrite.toISOString()}): the latest recovery point available is used`);
 }
 
-async function checkRowCounts(connection: Connection, manifest: FullBackupManifest, renames: ReadonlyMap<string, string>): Promise<void> {
+/** Compressed and SQL bytes of the dump: format 1's one blob, or every blob of format 2. */
+function dumpSizes(manifest: BackupManifest): { compressed: number; uncompressed: number } {
+  if (manifest.formatVersion === 1) return { compressed: manifest.dump.compressedBytes, uncompressed: manifest.dump.uncompressedBytes };
+  const files = [manifest.schema, ...manifest.chunks, manifest.post];
+  return { compressed: files.reduce((sum, file) => sum + file.compressedBytes, 0), uncompressed: files.reduce((sum, file) => sum + file.uncompressedBytes, 0) };
+}
+
+/** What was proved about the dump's bytes. */
+function describeDumpCheck(manifest: BackupManifest, sessions: number, verifyOnly: boolean): string {
+  if (manifest.formatVersion === 1) {
+    return `dump ${manifest.backupId}: sha256 of ${manifest.dump.compressedBytes} compressed and ${manifest.dump.uncompressedBytes} uncompressed bytes match the manifest`;
+  }
+  const sizes = dumpSizes(manifest);
+  return (
+    `chunked dump ${manifest.backupId}: sha256 and size of the schema, post-data and ${manifest.chunks.length} data chunk(s) (${formatBytes(sizes.compressed)} ${manifest.codec}, ` +
+    `${formatBytes(sizes.uncompressed)} SQL) match the manifest; ${verifyOnly ? "verified" : "loaded"} by ${Math.min(sessions, Math.max(1, manifest.chunks.length))} session(s)`
+  );
+}
+
+async function checkRowCounts(connection: Connection, manifest: Pick<BackupManifest, "backupId" | "tables">, renames: ReadonlyMap<string, string>): Promise<void> {
   const actual = await countRows(
     connection,
     manifest.tables.map((table) => ({ ...table, database: renames.get(table.database) ?? table.database })),
@@ -324,10 +354,11 @@ async function checkRowCounts(connection: Connection, manifest: FullBackupManife
   }
 }
 
-function recoveredTo(manifest: FullBackupManifest, files: VerifiedBinlog[]): RestoreResult["recoveredTo"] {
+function recoveredTo(manifest: Pick<BackupManifest, "snapshotAt" | "coordinates">, files: VerifiedBinlog[]): RestoreResult["recoveredTo"] {
   for (let i = files.length - 1; i >= 0; i--) {
     const commit = files[i].summary.lastAppliedCommit;
-    if (commit) return { time: new Date(commit.timestamp * 1000).toISOString(), file: files[i].file, position: commit.end };
+    // Event timestamps are whole seconds (and a transaction's is its start): one that committed after the snapshot can read earlier.
+    if (commit) return { time: new Date(Math.max(commit.timestamp * 1000, Date.parse(manifest.snapshotAt))).toISOString(), file: files[i].file, position: commit.end };
   }
   return { time: manifest.snapshotAt, file: manifest.coordinates.file, position: manifest.coordinates.position };
 }

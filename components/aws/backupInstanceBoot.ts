@@ -238,6 +238,11 @@ if [ "$boot" -eq 1 ]; then
   exit 1
 fi
 echo "mysql-dr install: configuration {{ configSha256 }}"
+# zstd compresses the chunked full backups; installed here, not in user data, so instances booted before it get it too.
+# Without it the agent falls back to gzip (and says so), so a missing package must not fail the install.
+if [ -z "$root" ] && ! command -v zstd >/dev/null 2>&1; then
+  dnf install -y zstd || echo "mysql-dr install: could not install zstd; full backups use gzip" >&2
+fi
 pending="$root${BACKUP_PATHS.restartPending}"
 mkdir -p "$(dirname "$pending")"
 owe() { printf '%s\\n' "$@" >> "$pending"; }

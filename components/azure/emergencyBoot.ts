@@ -265,7 +265,7 @@ http.server.ThreadingHTTPServer(("0.0.0.0", ${APP_PORT}), Handler).serve_forever
         : "/usr/bin/python3 /opt/app/placeholder.py";
     return `#cloud-config
 package_update: true
-packages: [mysql-client, jq, curl, xz-utils${boot.appArtifactUrl ? ", openjdk-17-jre-headless" : ""}]
+packages: [mysql-client, jq, curl, xz-utils, zstd${boot.appArtifactUrl ? ", openjdk-17-jre-headless" : ""}]
 write_files:
   - path: /etc/mysql-dr/restore.env
     permissions: "0644"

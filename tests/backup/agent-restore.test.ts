@@ -41,7 +41,7 @@ describe("backup agent and restore tool (real MariaDB and Azurite)", function ()
     assert.ok(result.binlogFiles >= 1);
     assert.deepEqual(result.skippedBackups, []);
     assert.ok(Date.parse(result.recoveredTo!.time) >= Date.parse(result.snapshotAt!), "recovery point is at or after the snapshot");
-    assert.deepEqual(result.phases.map((phase) => phase.name), ["catalog", "fetch-binlogs", "filter-binlogs", "load-dump", "check-dump", "replay-binlogs", "verify", "swap"]);
+    assert.deepEqual(result.phases.map((phase) => phase.name), ["catalog", "fetch-binlogs", "filter-binlogs", "load-schema", "load-data", "load-post", "check-dump", "replay-binlogs", "verify", "swap"]);
   });
 
   it("refuses to overwrite a non-empty target without --replace, changing nothing, and replaces it with --replace", async () => {

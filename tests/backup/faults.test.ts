@@ -120,7 +120,8 @@ describe("fault drills: the restore stays correct", function () {
 
     before(async () => {
       await dr.onPrimary((c) => createSchema(c, "damage"));
-      const agent = dr.startAgent("damage", "damage");
+      // Format 1 here: corruption of the single-stream dump stays covered; chunked-restore.test.ts covers corrupt chunks.
+      const agent = dr.startAgent("damage", "damage", { DR_DUMP_FORMAT: "single-stream" });
       try {
         firstBackup = await dr.waitFullBackup("damage");
         for (let i = 0; i < 3; i++) {

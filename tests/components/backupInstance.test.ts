@@ -279,6 +279,8 @@ describe("component: BackupInstance", () => {
             assert.ok(!backupInstanceUserData().includes("s3 cp") && !backupInstanceUserData().includes("get-object"), "user data downloads nothing");
             const dropIn = backupAgentFiles(CONFIG).find(f => f.path.endsWith("mysql-dr-agent.service.d/secrets.conf"))!;
             assert.ok(dropIn.content.includes(`ConditionPathExists=${BACKUP_PATHS.tool}`), "the agent is skipped until the tool is installed");
+            assert.match(backupAgentScript(CONFIG), /if \[ -z "\$root" \] && ! command -v zstd >\/dev\/null 2>&1; then\n  dnf install -y zstd \|\| echo .*gzip/,
+                "zstd for chunked backups comes with the association (instances booted before it get it too), and its absence never fails the install");
         });
     });
 

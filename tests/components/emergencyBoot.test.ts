@@ -287,6 +287,7 @@ describe("emergency boot: the Node runtime for the restore bundle", () => {
         assert.strictEqual(installed.slice(1).join("."), NODE_RUNTIME.version);
         assert.ok(!config.packages.some(p => /^nodejs\b/.test(p)), "no apt nodejs: Ubuntu 24.04's is Node 18");
         assert.ok(config.packages.includes("xz-utils"), "the tarball is .tar.xz");
+        assert.ok(config.packages.includes("zstd"), "chunked backups are zstd frames");
         assert.match(installer, new RegExp(`x86_64\\) arch=x64; sha256=${NODE_RUNTIME.sha256.x64} ;;`));
         assert.match(installer, new RegExp(`aarch64\\) arch=arm64; sha256=${NODE_RUNTIME.sha256.arm64} ;;`));
         assert.match(file(config, "/usr/local/sbin/mysql-dr-restore-once"), new RegExp(`"\\$root${NODE_PREFIX}/bin/node" "\\$root/opt/mysql-dr/mysql-dr\\.js" restore`),

@@ -15,6 +15,11 @@ describe("system packages the suite and the benchmark need", () => {
         assert.deepStrictEqual(missingPackages(BENCH_PACKAGES, program => program !== "az"), ["azure-cli"]);
         assert.ok(BENCH_PACKAGES.some(p => p.name === "mariadb-server"));
     });
+
+    it("the benchmark asks for mydumper when mydumper or myloader is missing", () => {
+        assert.deepStrictEqual(missingPackages(BENCH_PACKAGES, program => program !== "myloader"), ["mydumper"]);
+        assert.deepStrictEqual(missingPackages(BENCH_PACKAGES, program => program !== "mydumper"), ["mydumper"]);
+    });
 });
 
 describe("ensureDebianPackages without the right to install", () => {
