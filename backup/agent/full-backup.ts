@@ -4,7 +4,7 @@ import { createGzip } from "node:zlib";
 import { ContainerClient } from "@azure/storage-blob";
 import { MysqlEndpoint } from "../config/shared";
 import { compareBinlogNames } from "../lib/binlog-names";
-import { storageErrorCode } from "../lib/blob-client";
+import { writeManifestOnce } from "../lib/manifest-writer";
 import { BlobLayout, timeOrderedId } from "../lib/blob-layout";
 import { DumpInspector } from "../lib/dump-inspector";
 import { HashingStream } from "../lib/hash-stream";
@@ -175,16 +175,7 @@ export async function runSingleStreamBackup(options: FullBackupOptions): Promise
     server: { version: options.serverVersion },
     tools: { dump: tools.dumpVersion, flavor: tools.flavor },
   };
-  const body = JSON.stringify(manifest, null, 2);
-  options.assertWriter?.();
-  try {
-    await container.getBlockBlobClient(layout.fullManifest(backupId)).upload(body, Buffer.byteLength(body), {
-      conditions: { ifNoneMatch: "*" },
-      blobHTTPHeaders: { blobContentType: "application/json" },
-    });
-  } catch (error) {
-    if (storageErrorCode(error).status !== 409) throw error;
-  }
+  await writeManifestOnce(container, layout, backupId, manifest, options.assertWriter);
   log.info("full backup finished", {
     backup: backupId,
     coordinates: `${coordinates.file}:${coordinates.position}`,

@@ -3,7 +3,7 @@ import type { Connection } from "mysql2/promise";
 import { ContainerClient } from "@azure/storage-blob";
 import { MysqlEndpoint } from "../config/shared";
 import { compareBinlogNames } from "../lib/binlog-names";
-import { storageErrorCode } from "../lib/blob-client";
+import { writeManifestOnce } from "../lib/manifest-writer";
 import { BlobLayout, timeOrderedId } from "../lib/blob-layout";
 import { ChunkCodec, ChunkedBackupManifest, DataChunk, codecExtension } from "../lib/chunked-manifest";
 import { Logger } from "../lib/log";
@@ -165,16 +165,7 @@ export async function runChunkedBackup(options: ChunkedBackupOptions): Promise<C
       server: { version },
       tools: { dump: tools.dumpVersion, flavor: tools.flavor },
     };
-    const body = JSON.stringify(manifest, null, 2);
-    options.assertWriter?.();
-    try {
-      await container.getBlockBlobClient(layout.fullManifest(backupId)).upload(body, Buffer.byteLength(body), {
-        conditions: { ifNoneMatch: "*" },
-        blobHTTPHeaders: { blobContentType: "application/json" },
-      });
-    } catch (error) {
-      if (storageErrorCode(error).status !== 409) throw error;
-    }
+    await writeManifestOnce(container, layout, backupId, manifest, options.assertWriter);
     const uncompressed = chunks.reduce((sum, chunk) => sum + chunk.uncompressedBytes, schema.uncompressedBytes + post.uncompressedBytes);
     log.info("full backup finished", {
       backup: backupId,

@@ -139,11 +139,21 @@ export interface RestoreRun {
   result?: import("../restore/restore").RestoreResult;
 }
 
-/** Runs `mysql-dr restore --json [args]` to completion. */
-export function runRestoreCli(env: Record<string, string>, extraArgs: string[] = []): Promise<RestoreRun> {
+/** How to run the restore CLI: `--json` (the default) and a file-size limit in 512-byte blocks (`ulimit -f`: writes past it fail with EFBIG). */
+export interface RestoreCliOptions {
+  json?: boolean;
+  fileLimitBlocks?: number;
+}
+
+/** Runs `mysql-dr restore [--json] [args]` to completion. */
+export function runRestoreCli(env: Record<string, string>, extraArgs: string[] = [], options: RestoreCliOptions = {}): Promise<RestoreRun> {
   const { command, args } = cliCommand();
   const started = Date.now();
-  const child = spawn(command, [...args, "restore", "--json", ...extraArgs], { env: cleanEnvironment(env), stdio: ["ignore", "pipe", "pipe"] });
+  const argv = [...args, "restore", ...(options.json === false ? [] : ["--json"]), ...extraArgs];
+  const spawnOptions = { env: cleanEnvironment(env), stdio: ["ignore", "pipe", "pipe"] as ["ignore", "pipe", "pipe"] };
+  const child = options.fileLimitBlocks
+    ? spawn("/bin/sh", ["-c", `ulimit -f ${options.fileLimitBlocks} && exec "$@"`, "sh", command, ...argv], spawnOptions)
+    : spawn(command, argv, spawnOptions);
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));

@@ -1,8 +1,7 @@
 import { strict as assert } from "node:assert";
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import type { Connection } from "mysql2/promise";
-import { cliCommand, restoreEnvironment, RestoreRun } from "../../backup/harness/cli-process";
+import { restoreEnvironment, runRestoreCli } from "../../backup/harness/cli-process";
 import { databaseDigest } from "../../backup/harness/digest";
 import { quoteIdentifier } from "../../backup/lib/mysql-connection";
 import { SqlRewriter } from "../../backup/restore/sql-rewrite";
@@ -37,32 +36,6 @@ async function snapshot(connection: Connection, database: string): Promise<Recor
 async function drDatabases(connection: Connection): Promise<string[]> {
   const [rows] = await connection.query("SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '%\\_\\_dr\\_%' ORDER BY 1");
   return (rows as Array<{ name: string }>).map((row) => row.name);
-}
-
-/** Runs the restore CLI under `ulimit -f` (in 512-byte blocks): writes past the limit fail with EFBIG. */
-function restoreWithFileLimit(env: Record<string, string>, blocks: number, args: string[]): Promise<RestoreRun> {
-  const { command, args: cliArgs } = cliCommand();
-  const clean: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith("DR_")) clean[key] = value;
-  const child = spawn("/bin/sh", ["-c", `ulimit -f ${blocks} && exec "$@"`, "sh", command, ...cliArgs, "restore", "--json", ...args], {
-    env: { ...clean, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-  return new Promise((resolve) =>
-    child.once("close", (code) => {
-      let result;
-      try {
-        result = JSON.parse(stdout);
-      } catch {
-        result = undefined;
-      }
-      resolve({ code, stdout, stderr, wallSeconds: 0, result });
-    }),
-  );
 }
 
 describe("restore --replace never leaves the target with less than it had", function () {
@@ -131,7 +104,7 @@ describe("restore --replace never leaves the target with less than it had", func
 
   it("a work directory where writes fail (file size limit) fails the restore before the target is touched", async () => {
     const env = restoreEnvironment(dr.target.rootEndpoint, dr.restoreBlob("atomic/"), join(dr.work, `restore-limited-${Date.now()}`));
-    const run = await restoreWithFileLimit(env, 2, ["--replace"]);
+    const run = await runRestoreCli(env, ["--replace"], { fileLimitBlocks: 2 });
     assert.deepEqual(await dr.onTarget((c) => snapshot(c, "shop")), original);
     assert.deepEqual(await dr.onTarget(drDatabases), []);
     assert.equal(run.code, 1, run.stderr + run.stdout);

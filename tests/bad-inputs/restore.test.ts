@@ -1,10 +1,10 @@
 import { strict as assert } from "node:assert";
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { promises as fs } from "node:fs";
 import { join } from "node:path";
 import type { Connection } from "mysql2/promise";
 import { ContainerClient } from "@azure/storage-blob";
-import { cliCommand, restoreEnvironment } from "../../backup/harness/cli-process";
+import { restoreEnvironment, runRestoreCli } from "../../backup/harness/cli-process";
 import { databaseDigest } from "../../backup/harness/digest";
 import { freePort } from "../../backup/harness/ports";
 import { MysqlEndpoint } from "../../backup/config/shared";
@@ -66,29 +66,8 @@ async function targetState(connection: Connection): Promise<Record<string, unkno
 }
 
 function runCli(env: Record<string, string>, args: string[]): Promise<Run> {
-  const { command, args: prefix } = cliCommand();
-  const clean: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith("DR_")) clean[key] = value;
   const { [FILE_LIMIT]: blocks, ...variables } = env;
-  const argv = [...prefix, "restore", ...args];
-  const child = blocks
-    ? spawn("/bin/sh", ["-c", `ulimit -f ${blocks} && exec "$@"`, "sh", command, ...argv], { env: { ...clean, ...variables }, stdio: ["ignore", "pipe", "pipe"] })
-    : spawn(command, argv, { env: { ...clean, ...variables }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-  return new Promise((resolve) =>
-    child.once("close", (code) => {
-      let result;
-      try {
-        result = JSON.parse(stdout);
-      } catch {
-        result = undefined;
-      }
-      resolve({ code, stdout, stderr, result });
-    }),
-  );
+  return runRestoreCli(variables, args, { json: false, fileLimitBlocks: blocks ? Number(blocks) : undefined });
 }
 
 async function flipByte(container: ContainerClient, name: string, fromEnd: number): Promise<void> {
