@@ -54,3 +54,6 @@ export const AZURE_CLI: DebianPackage = { name: "azure-cli", provides: ["az"], w
 
 /** mydumper/myloader, the parallel dump and load tools the benchmark compares the agent with (Debian 12 ships 0.10.1). */
 export const MYDUMPER: DebianPackage = { name: "mydumper", provides: ["mydumper", "myloader"], why: "the benchmark times mydumper/myloader beside the agent" };
+
+/** zstd, the codec of chunked full backups (the agent falls back to gzip without it; a restore of zstd chunks needs it). */
+export const ZSTD: DebianPackage = { name: "zstd", provides: ["zstd"], why: "chunked backups are zstd frames" };
