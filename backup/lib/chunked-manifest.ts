@@ -1,4 +1,4 @@
-import { TableRows } from "./manifest";
+import { ManifestCommon } from "./manifest";
 
 /**
  * Format 2 of a full backup: a chunked, parallel dump (issue 13). Every blob is written once
@@ -16,17 +16,8 @@ import { TableRows } from "./manifest";
  * the server's text-protocol bytes: binary columns as X'..' hex literals, NULL as NULL, everything
  * else quoted and escaped as mysqldump does.
  */
-export interface ChunkedBackupManifest {
+export interface ChunkedBackupManifest extends ManifestCommon {
   formatVersion: 2;
-  backupId: string;
-  epoch: string;
-  databases: string[];
-  startedAt: string;
-  /** When the shared snapshot was taken (all sessions' transactions started, coordinates read). */
-  snapshotAt: string;
-  finishedAt: string;
-  /** Binlog position of the shared snapshot: replay starts here. */
-  coordinates: { file: string; position: number; gtid?: string };
   /** How the sessions got one snapshot: MariaDB's per-session binlog_snapshot position, or LOCK TABLES (RDS MySQL). */
   snapshotMethod: "binlog-snapshot" | "lock-tables" | "flush-tables-with-read-lock";
   /** Sessions that dumped data in parallel. */
@@ -34,11 +25,8 @@ export interface ChunkedBackupManifest {
   codec: ChunkCodec;
   schema: ChunkFile;
   post: ChunkFile;
+  /** Their rows add up to `tables`, per table. */
   chunks: DataChunk[];
-  /** Row counts per table: the sum of its chunks' rows. */
-  tables: TableRows[];
-  server: { version: string };
-  tools: { dump: string; flavor: string };
 }
 
 /** How each blob is compressed; `zstd` is the system tool's frame format, `gzip` the fallback. */

@@ -5,19 +5,27 @@ export interface TableRows {
   rows: number;
 }
 
-/** The record that makes a full backup complete. Written after the dump blob is committed. */
-export interface FullBackupManifest {
-  formatVersion: 1;
+/** What every full backup's manifest says, whatever its format. */
+export interface ManifestCommon {
   backupId: string;
   /** Binlog chain the coordinates belong to. */
   epoch: string;
   databases: string[];
   startedAt: string;
-  /** When the dump reported its consistent snapshot (just after it took its coordinates). */
+  /** When the consistent snapshot was taken (just after its coordinates were read). */
   snapshotAt: string;
   finishedAt: string;
   /** Binlog position the snapshot corresponds to: replay starts here. */
   coordinates: { file: string; position: number; gtid?: string };
+  /** Row counts per table at the snapshot. */
+  tables: TableRows[];
+  server: { version: string };
+  tools: { dump: string; flavor: string };
+}
+
+/** The record that makes a full backup complete. Written after the dump blob is committed. */
+export interface FullBackupManifest extends ManifestCommon {
+  formatVersion: 1;
   dump: {
     blob: string;
     compression: "gzip";
@@ -26,9 +34,6 @@ export interface FullBackupManifest {
     uncompressedBytes: number;
     uncompressedSha256: string;
   };
-  tables: TableRows[];
-  server: { version: string };
-  tools: { dump: string; flavor: string };
 }
 
 /** The record written when the server closed a binlog file and every byte of it was shipped. */
