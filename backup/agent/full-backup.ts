@@ -1,42 +1,26 @@
 import { spawn } from "node:child_process";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
-import { ContainerClient } from "@azure/storage-blob";
-import { MysqlEndpoint } from "../config/shared";
 import { compareBinlogNames } from "../lib/binlog-names";
+import { BackupRun } from "../lib/backup-run";
 import { writeManifestOnce } from "../lib/manifest-writer";
-import { BlobLayout, timeOrderedId } from "../lib/blob-layout";
+import { timeOrderedId } from "../lib/blob-layout";
 import { DumpInspector } from "../lib/dump-inspector";
 import { HashingStream } from "../lib/hash-stream";
-import { Logger } from "../lib/log";
 import { ChunkedBackupManifest } from "../lib/chunked-manifest";
 import { FullBackupManifest } from "../lib/manifest";
-import { MysqlTools, toolConnection } from "../lib/mysql-tools";
+import { toolConnection } from "../lib/mysql-tools";
 import { redact } from "../lib/secrets";
 import { runChunkedBackup } from "../dump/chunked-backup";
 import { DumpSettings } from "../dump/settings";
 
 /** Inputs of one full backup. */
-export interface FullBackupOptions {
-  container: ContainerClient;
-  layout: BlobLayout;
-  source: MysqlEndpoint;
-  tools: MysqlTools;
-  databases: string[];
-  epoch: string;
-  epochStartFile: string;
+export interface FullBackupOptions extends BackupRun {
   serverVersion: string;
   /** gzip level of the single-stream format (format 1). */
   gzipLevel: number;
   /** Format and parallelism (DR_DUMP_*); default: chunked (format 2) with its default sessions and chunk size. */
   dump?: DumpSettings;
-  log: Logger;
-  /** Called as compressed bytes are uploaded. */
-  onProgress?: (uploadedBytes: number) => void;
-  /** Aborting stops the dump and the upload (the agent is shutting down). */
-  signal?: AbortSignal;
-  /** Throws when this agent may no longer write (writer lease lost); checked before the manifest makes the backup visible. */
-  assertWriter?: () => void;
 }
 
 const UPLOAD_BLOCK_BYTES = 8 * 1024 * 1024;

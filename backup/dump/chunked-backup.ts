@@ -1,14 +1,11 @@
 import type { Connection as CoreConnection } from "mysql2";
 import type { Connection } from "mysql2/promise";
-import { ContainerClient } from "@azure/storage-blob";
-import { MysqlEndpoint } from "../config/shared";
 import { compareBinlogNames } from "../lib/binlog-names";
+import { BackupRun } from "../lib/backup-run";
 import { writeManifestOnce } from "../lib/manifest-writer";
-import { BlobLayout, timeOrderedId } from "../lib/blob-layout";
+import { timeOrderedId } from "../lib/blob-layout";
 import { ChunkCodec, ChunkedBackupManifest, DataChunk, codecExtension } from "../lib/chunked-manifest";
-import { Logger } from "../lib/log";
 import { connect, quoteIdentifier, serverVersion } from "../lib/mysql-connection";
-import { MysqlTools } from "../lib/mysql-tools";
 import { ChunkTarget, ChunkUpload, detectCodec } from "./chunk-writer";
 import { InsertBuilder, MAX_STATEMENT_BYTES } from "./row-sql";
 import { dumpSchemaPart } from "./schema-dump";
@@ -21,16 +18,7 @@ export const DEFAULT_DUMP_SESSIONS = 4;
 export const DEFAULT_CHUNK_ROWS = 100_000;
 
 /** Inputs of one chunked full backup (format 2). */
-export interface ChunkedBackupOptions {
-  container: ContainerClient;
-  layout: BlobLayout;
-  source: MysqlEndpoint;
-  tools: MysqlTools;
-  databases: string[];
-  epoch: string;
-  /** The binlog chain's first file: the snapshot must not lie before it. */
-  epochStartFile: string;
-  log: Logger;
+export interface ChunkedBackupOptions extends BackupRun {
   /** Sessions reading rows in parallel. Default 4. */
   sessions?: number;
   /** Rows per primary-key range chunk. Default 100,000. */
@@ -40,12 +28,6 @@ export interface ChunkedBackupOptions {
   codec?: ChunkCodec;
   /** Ceiling of one INSERT statement. Default 1 MiB. */
   maxStatementBytes?: number;
-  /** Called as chunks are committed, with the compressed bytes so far. */
-  onProgress?: (uploadedBytes: number) => void;
-  /** Aborting stops the sessions, the compressors and the uploads (the agent is shutting down). */
-  signal?: AbortSignal;
-  /** Throws when this agent may no longer write (writer lease lost); checked before the manifest makes the backup visible. */
-  assertWriter?: () => void;
 }
 
 /**
